@@ -1,0 +1,146 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from call_status_crm.core.lead_options import split_options
+from call_status_crm.core.statuses import CODE_MAX_LENGTH, is_valid_code
+
+
+class InvalidCallStatusCodeError(frappe.ValidationError):
+	pass
+
+
+class CallStatusCodeLockedError(frappe.ValidationError):
+	pass
+
+
+class SystemCallStatusError(frappe.ValidationError):
+	pass
+
+
+class CallStatusDeleteError(frappe.ValidationError):
+	pass
+
+
+class CallStatusInUseError(frappe.LinkExistsError):
+	pass
+
+
+class InvalidLeadStatusError(frappe.ValidationError):
+	pass
+
+
+class CallStatus(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		code: DF.Data
+		description: DF.SmallText | None
+		direction: DF.Literal["Any", "Outgoing", "Incoming"]
+		indicator_color: DF.Literal[
+			"Blue", "Cyan", "Gray", "Green", "Orange", "Pink", "Purple", "Red", "Yellow"
+		]
+		is_system: DF.Check
+		lead_status: DF.Literal[None]
+		outcome: DF.Literal["Connected", "Attempt", "Missed", "Live", "Failed"]
+		requires_follow_up: DF.Check
+		requires_note: DF.Check
+		set_by: DF.Literal["Agent", "System"]
+		show_to_agent: DF.Check
+		show_to_ai_agent: DF.Check
+		sort_order: DF.Int
+		status_title: DF.Data
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_code()
+		self.validate_locked_fields()
+		self.validate_lead_status()
+
+	def validate_code(self):
+		if not is_valid_code(self.code):
+			frappe.throw(
+				_(
+					"Code {0} is not valid: use lower case letters, digits and underscores, starting with a letter (at most {1} characters)."
+				).format(frappe.bold(self.code or ""), CODE_MAX_LENGTH),
+				exc=InvalidCallStatusCodeError,
+				title=_("Invalid Code"),
+			)
+
+	def validate_locked_fields(self):
+		if self.is_new():
+			if self.is_system and not self.flags.from_catalogue:
+				frappe.throw(
+					_("System call statuses are shipped by the app. Create a custom status instead."),
+					exc=SystemCallStatusError,
+					title=_("Not Allowed"),
+				)
+			return
+
+		before = self.get_doc_before_save()
+		if not before:
+			return
+		if self.code != before.code or self.code != self.name:
+			frappe.throw(
+				_("The code of call status {0} cannot be changed.").format(frappe.bold(self.name)),
+				exc=CallStatusCodeLockedError,
+				title=_("Code Locked"),
+			)
+		if self.is_system != before.is_system:
+			frappe.throw(
+				_("Whether call status {0} is a system status cannot be changed.").format(
+					frappe.bold(self.name)
+				),
+				exc=SystemCallStatusError,
+				title=_("Not Allowed"),
+			)
+
+	def validate_lead_status(self):
+		if not self.lead_status:
+			return
+		options = split_options(frappe.get_meta("Lead").get_field("status").options)
+		if self.lead_status not in options:
+			frappe.throw(
+				_("Lead Status {0} is not one of the Lead's statuses: {1}.").format(
+					frappe.bold(self.lead_status), ", ".join(options)
+				),
+				exc=InvalidLeadStatusError,
+				title=_("Invalid Lead Status"),
+			)
+
+	def before_rename(self, old, new, merge=False):
+		frappe.throw(
+			_("Call status {0} cannot be renamed: its code is fixed when it is created.").format(
+				frappe.bold(old)
+			),
+			exc=CallStatusCodeLockedError,
+			title=_("Code Locked"),
+		)
+
+	def on_trash(self):
+		if self.is_system:
+			frappe.throw(
+				_("{0} is a system call status and cannot be deleted. Hide it from agents instead.").format(
+					frappe.bold(self.status_title)
+				),
+				exc=CallStatusDeleteError,
+				title=_("Cannot Delete"),
+			)
+		if frappe.db.exists("DocType", "Lead Call Log") and frappe.db.exists(
+			"Lead Call Log", {"call_status": self.name}
+		):
+			frappe.throw(
+				_(
+					"Call status {0} is used by calls and cannot be deleted. Hide it from agents instead."
+				).format(frappe.bold(self.status_title)),
+				exc=CallStatusInUseError,
+				title=_("Cannot Delete"),
+			)

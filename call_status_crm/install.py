@@ -1,0 +1,101 @@
+"""Install, migrate and uninstall: idempotent `ensure_*` functions that add what is missing and never
+overwrite an admin's edits."""
+
+import frappe
+from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+from call_status_crm.core.lead_options import APP_LEAD_STATUSES, merge_options, remove_options, split_options
+from call_status_crm.core.statuses import missing_system_statuses
+
+MODULE = "Call Status CRM"
+
+
+def after_install():
+	ensure_lead_status_options()
+	ensure_system_call_statuses()
+
+
+def after_migrate():
+	ensure_lead_status_options()
+	ensure_system_call_statuses()
+
+
+def before_uninstall():
+	delete_lead_custom_fields()
+	release_lead_status_options()
+
+
+def ensure_system_call_statuses() -> list[str]:
+	"""Insert the catalogue's system statuses the site does not have; returns the codes inserted."""
+	existing = frappe.get_all("Call Status", pluck="name")
+	inserted = []
+	for spec in missing_system_statuses(existing):
+		doc = frappe.get_doc({"doctype": "Call Status", **spec.as_record()})
+		doc.flags.from_catalogue = True
+		doc.insert(ignore_permissions=True)
+		inserted.append(doc.name)
+	return inserted
+
+
+def get_lead_status_options() -> str:
+	"""The Lead `status` options as the site has them now (its Property Setters included)."""
+	frappe.clear_cache(doctype="Lead")
+	return frappe.get_meta("Lead").get_field("status").options or ""
+
+
+def get_standard_lead_status_options() -> str:
+	"""The options ERPNext's Lead DocType ships, without any Property Setter."""
+	return frappe.db.get_value("DocField", {"parent": "Lead", "fieldname": "status"}, "options") or ""
+
+
+def ensure_lead_status_options() -> None:
+	"""Add the app's lead statuses to Lead `status`, keeping every option the site already has."""
+	current = get_lead_status_options()
+	merged = merge_options(current, APP_LEAD_STATUSES)
+	if merged == current:
+		return
+	own = get_lead_status_property_setter()
+	make_property_setter("Lead", "status", "options", merged, "Text", validate_fields_for_doctype=False)
+	if not own or own.module == MODULE:
+		# Ours alone: remove_app deletes a module's Property Setters, and release puts the site's back.
+		frappe.db.set_value("Property Setter", get_lead_status_property_setter().name, "module", MODULE)
+	frappe.clear_cache(doctype="Lead")
+
+
+def get_lead_status_property_setter():
+	name = frappe.db.get_value(
+		"Property Setter",
+		{"doc_type": "Lead", "field_name": "status", "property": "options"},
+		"name",
+	)
+	return frappe.get_doc("Property Setter", name) if name else None
+
+
+def get_lead_statuses_in_use(statuses) -> list[str]:
+	lead = frappe.qb.DocType("Lead")
+	rows = frappe.qb.from_(lead).select(lead.status).distinct().where(lead.status.isin(list(statuses))).run()
+	return [row[0] for row in rows]
+
+
+def release_lead_status_options() -> None:
+	"""Take the app's lead statuses back out of Lead `status`, except those a Lead still has.
+
+	The site's own options stay. When nothing but ERPNext's standard options remain, the Property
+	Setter goes; otherwise it stays as the site's (module cleared, so uninstall does not delete it).
+	"""
+	own = get_lead_status_property_setter()
+	if not own:
+		return
+	in_use = get_lead_statuses_in_use(APP_LEAD_STATUSES)
+	remaining = remove_options(own.value, APP_LEAD_STATUSES, keep=in_use)
+	if split_options(remaining) == split_options(get_standard_lead_status_options()):
+		frappe.delete_doc("Property Setter", own.name, ignore_permissions=True, force=True)
+	else:
+		own.db_set({"value": remaining, "module": None})
+	frappe.clear_cache(doctype="Lead")
+
+
+def delete_lead_custom_fields() -> None:
+	"""Drop the app's Custom Fields (and their columns) so the Lead has no link to a missing DocType."""
+	for name in frappe.get_all("Custom Field", filters={"module": MODULE}, pluck="name"):
+		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)

@@ -1,0 +1,123 @@
+"""Checks for the install / migrate / uninstall / reinstall cycle, run by `dev/lifecycle` with
+`bench --site <fresh site> execute call_status_crm.tests.lifecycle.<check>`.
+
+Each check raises AssertionError with the reason when the site is not as it should be.
+"""
+
+import json
+
+import frappe
+
+from call_status_crm.core.lead_options import APP_LEAD_STATUSES, split_options
+from call_status_crm.core.statuses import SYSTEM_STATUS_CODES
+
+SITE_OWN_OPTION = "Hot"
+APP_DOCTYPES = ("Call Status",)
+LEAD_CUSTOM_FIELDS = ("last_call_time", "last_call_status", "call_attempts", "connected_calls")
+LEAD_IN_APP_STATUS = "Lifecycle lead kept at Not Picked"
+LEAD_IN_SITE_STATUS = "Lifecycle lead kept at Hot"
+
+
+def lead_status_options() -> list[str]:
+	frappe.clear_cache(doctype="Lead")
+	return split_options(frappe.get_meta("Lead").get_field("status").options)
+
+
+def add_site_own_option() -> None:
+	"""Before the app is installed, the site adds an option of its own to Lead status (Customize Form)."""
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	options = lead_status_options()
+	assert "Not Picked" not in options, f"the site is not fresh: {options}"
+	make_property_setter("Lead", "status", "options", "\n".join([*options, SITE_OWN_OPTION]), "Text")
+	frappe.db.commit()
+
+
+def check_installed() -> None:
+	assert "call_status_crm" in frappe.get_installed_apps(), frappe.get_installed_apps()
+	for doctype in APP_DOCTYPES:
+		assert frappe.db.exists("DocType", doctype), f"DocType {doctype} is missing"
+	for role in ("Call Agent", "Call Center Manager"):
+		assert frappe.db.exists("Role", role), f"Role {role} is missing"
+	codes = set(frappe.get_all("Call Status", filters={"is_system": 1}, pluck="name"))
+	assert codes == SYSTEM_STATUS_CODES, f"system statuses differ: {sorted(codes ^ SYSTEM_STATUS_CODES)}"
+
+	options = lead_status_options()
+	for option in (*APP_LEAD_STATUSES, SITE_OWN_OPTION, "Open", "Converted", "Do Not Contact"):
+		assert option in options, f"Lead status option {option} is missing: {options}"
+	assert len(options) == len(set(options)), f"duplicate Lead status options: {options}"
+
+	columns = frappe.db.get_table_columns("Lead")
+	for fieldname in LEAD_CUSTOM_FIELDS:
+		assert frappe.db.exists("Custom Field", {"dt": "Lead", "fieldname": fieldname}), fieldname
+		assert fieldname in columns, f"column {fieldname} is missing on tabLead"
+	print("installed: OK")
+
+
+def make_leads_with_statuses() -> None:
+	"""Leads that hold an app status and the site's own status when the app is uninstalled."""
+	for title, status in ((LEAD_IN_APP_STATUS, "Not Picked"), (LEAD_IN_SITE_STATUS, SITE_OWN_OPTION)):
+		if not frappe.db.exists("Lead", {"lead_name": title}):
+			frappe.get_doc({"doctype": "Lead", "lead_name": title, "status": status}).insert()
+	frappe.db.commit()
+
+
+def check_uninstalled() -> None:
+	assert "call_status_crm" not in frappe.get_installed_apps(), frappe.get_installed_apps()
+	for doctype in APP_DOCTYPES:
+		assert not frappe.db.exists("DocType", doctype), f"DocType {doctype} is still there"
+	leftovers = frappe.get_all("Custom Field", filters={"module": "Call Status CRM"}, pluck="name")
+	leftovers += frappe.get_all(
+		"Custom Field", filters={"dt": "Lead", "fieldname": ("in", LEAD_CUSTOM_FIELDS)}, pluck="name"
+	)
+	assert not leftovers, f"Custom Fields left behind: {leftovers}"
+	setters = frappe.get_all("Property Setter", filters={"module": "Call Status CRM"}, pluck="name")
+	assert not setters, f"Property Setters left behind: {setters}"
+	columns = frappe.db.get_table_columns("Lead")
+	for fieldname in LEAD_CUSTOM_FIELDS:
+		assert fieldname not in columns, f"column {fieldname} is still on tabLead"
+
+	options = lead_status_options()
+	assert SITE_OWN_OPTION in options, f"the site's own option was lost: {options}"
+	assert "Not Picked" in options, f"an option a Lead still has was removed: {options}"
+	for unused in ("Not Interested", "Followups", "Missed"):
+		assert unused not in options, f"unused app option {unused} was left: {options}"
+
+	# The Lead stays usable: existing leads save, new leads insert, the list loads.
+	for title in (LEAD_IN_APP_STATUS, LEAD_IN_SITE_STATUS):
+		lead = frappe.get_doc("Lead", {"lead_name": title})
+		lead.notes = []
+		lead.save()
+	new_lead = frappe.get_doc({"doctype": "Lead", "lead_name": "Lifecycle lead after uninstall"}).insert()
+	assert new_lead.status == "Lead", new_lead.status
+	frappe.get_list("Lead", fields=["name", "status"], limit=5)
+	frappe.db.rollback()
+	print("uninstalled: OK")
+
+
+def write_snapshot(path: str) -> None:
+	"""What install and migrate own, with the `modified` stamps that show whether anything was rewritten."""
+	snapshot = {
+		"call_statuses": frappe.get_all("Call Status", fields=["*"], order_by="name"),
+		"custom_fields": frappe.get_all(
+			"Custom Field", filters={"module": "Call Status CRM"}, fields=["*"], order_by="name"
+		),
+		"property_setters": frappe.get_all(
+			"Property Setter",
+			filters={"doc_type": "Lead", "field_name": "status"},
+			fields=["*"],
+			order_by="name",
+		),
+		"roles": frappe.get_all(
+			"Role",
+			filters={"name": ("in", ["Call Agent", "Call Center Manager"])},
+			fields=["*"],
+			order_by="name",
+		),
+		"doctypes": frappe.get_all(
+			"DocType", filters={"module": "Call Status CRM"}, fields=["name", "modified"], order_by="name"
+		),
+		"lead_status_options": lead_status_options(),
+	}
+	with open(path, "w") as f:
+		json.dump(snapshot, f, indent=1, sort_keys=True, default=str)

@@ -1,0 +1,78 @@
+"""Factories and an HTTP client shared by the integration tests."""
+
+import json
+
+import frappe
+from frappe.tests.test_api import make_request
+from frappe.utils import get_test_client
+
+TEST_PASSWORD = "Csc-test-Pa55word!"
+AGENT = "csc.agent@example.com"
+AGENT_2 = "csc.agent2@example.com"
+MANAGER = "csc.manager@example.com"
+PLAIN_USER = "csc.plain@example.com"
+
+
+def make_user(email: str, roles: list[str]) -> str:
+	"""A desk user with exactly these roles (besides the automatic ones) and a known password; committed,
+	so that requests served on another connection see it."""
+	if frappe.db.exists("User", email):
+		user = frappe.get_doc("User", email)
+	else:
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"user_type": "System User",
+			}
+		).insert(ignore_permissions=True)
+	user.set("roles", [])
+	user.add_roles(*roles)
+	user.new_password = TEST_PASSWORD
+	user.flags.ignore_password_policy = True
+	user.save(ignore_permissions=True)
+	frappe.db.commit()
+	return email
+
+
+def make_test_users() -> None:
+	make_user(AGENT, ["Call Agent"])
+	make_user(AGENT_2, ["Call Agent"])
+	make_user(MANAGER, ["Call Center Manager"])
+	make_user(PLAIN_USER, ["Blogger"])
+
+
+class ApiClient:
+	"""Real requests through Frappe's WSGI application, as one logged-in user (or Guest)."""
+
+	def __init__(self, user: str | None = None, password: str = TEST_PASSWORD):
+		self.client = get_test_client()
+		if user:
+			response = self.request("post", "/api/method/login", json={"usr": user, "pwd": password})
+			assert response.status_code == 200, (user, response.status_code, response.text)
+
+	def request(self, verb: str, path: str, **kwargs):
+		return make_request(target=getattr(self.client, verb), args=(path,), kwargs=kwargs)
+
+	def get(self, path: str, params: dict | None = None):
+		return self.request("get", path, query_string=params)
+
+	def post(self, path: str, data: dict):
+		return self.request("post", path, json=data)
+
+	def put(self, path: str, data: dict):
+		return self.request("put", path, json=data)
+
+	def delete(self, path: str):
+		return self.request("delete", path)
+
+
+def error_text(response) -> str:
+	"""The server messages and exception of an error response, as one string to assert on."""
+	body = response.json or {}
+	parts = [body.get("exception") or "", body.get("exc_type") or ""]
+	for message in json.loads(body.get("_server_messages") or "[]"):
+		parts.append(json.loads(message).get("message", ""))
+	return " | ".join(parts)

@@ -1,0 +1,125 @@
+# Shared by dev/setup and dev/test. Source it; it defines functions and a few variables only.
+# shellcheck shell=bash
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+APP=call_status_crm
+BENCH_PATH="${BENCH_PATH:-$HOME/frappe-bench}"
+DB_ADMIN_USER="${DB_ADMIN_USER:-bench_admin}"
+DB_ADMIN_PASSWORD="${DB_ADMIN_PASSWORD:-bench_admin}"
+ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"
+export BENCH_DISABLE_UV=1
+
+say() { printf '\n==> %s\n' "$*"; }
+die() {
+	printf '\nERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+have_bench() { [ -x "$BENCH_PATH/env/bin/python" ] && [ -d "$BENCH_PATH/apps/frappe" ] && [ -d "$BENCH_PATH/sites" ]; }
+
+# The bench CLI when it is installed; otherwise Frappe's own entry point, which is what bench calls.
+bench_cmd() {
+	if command -v bench >/dev/null 2>&1; then
+		(cd "$BENCH_PATH" && bench "$@")
+	else
+		(cd "$BENCH_PATH/sites" && ../env/bin/python -m frappe.utils.bench_helper frappe "$@")
+	fi
+}
+
+common_config() {
+	"$BENCH_PATH/env/bin/python" - "$BENCH_PATH/sites/common_site_config.json" "$1" <<'PY'
+import json, sys
+value = json.load(open(sys.argv[1])).get(sys.argv[2], "")
+print(value if value is not None else "")
+PY
+}
+
+# MariaDB and the Redis servers the bench is configured for must answer; start them when they do not.
+ensure_services() {
+	if ! mariadb-admin -uroot ping >/dev/null 2>&1; then
+		say "Starting MariaDB"
+		start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+		for _ in $(seq 1 30); do mariadb-admin -uroot ping >/dev/null 2>&1 && break; sleep 1; done
+	fi
+	mariadb-admin -uroot ping >/dev/null 2>&1 || die "MariaDB is not answering on this machine"
+	# Frappe's own CI sets these; v15 creates its tables with utf8mb4_unicode_ci.
+	mariadb -uroot -e "SET GLOBAL character_set_server='utf8mb4'; SET GLOBAL collation_server='utf8mb4_unicode_ci';"
+
+	local url port
+	for key in redis_cache redis_queue redis_socketio; do
+		url="$(common_config "$key")"
+		[ -n "$url" ] || continue
+		port="${url##*:}"
+		port="${port%%/*}"
+		if ! redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; then
+			say "Starting Redis on 127.0.0.1:$port ($key)"
+			redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no
+			for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && break; sleep 0.5; done
+		fi
+		redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 || die "Redis ($key) is not answering on port $port"
+	done
+}
+
+# Site creation reads the database admin login from the bench config instead of prompting for it.
+ensure_db_admin() {
+	if [ -z "$(common_config root_password)" ]; then
+		say "Creating MariaDB user $DB_ADMIN_USER for site creation"
+		mariadb -uroot <<SQL
+CREATE USER IF NOT EXISTS '$DB_ADMIN_USER'@'localhost' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
+CREATE USER IF NOT EXISTS '$DB_ADMIN_USER'@'127.0.0.1' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_ADMIN_USER'@'localhost' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$DB_ADMIN_USER'@'127.0.0.1' WITH GRANT OPTION;
+SQL
+		bench_cmd set-config -g root_login "$DB_ADMIN_USER" >/dev/null
+		bench_cmd set-config -g root_password "$DB_ADMIN_PASSWORD" >/dev/null
+	fi
+}
+
+# Link this checkout into apps/ (replacing a link an earlier clone left) and install it in the bench env.
+link_app() {
+	local target="$BENCH_PATH/apps/$APP"
+	if [ -e "$target" ] && [ ! -L "$target" ]; then
+		[ "$(cd "$target" && pwd -P)" = "$(cd "$REPO_DIR" && pwd -P)" ] ||
+			die "$target is a real folder, not a link to this checkout: move it away first"
+	else
+		ln -sfn "$REPO_DIR" "$target"
+	fi
+	say "Installing $APP from $REPO_DIR into the bench's Python environment"
+	"$BENCH_PATH/env/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$REPO_DIR" ||
+		"$BENCH_PATH/env/bin/python" -m pip install --quiet --no-deps -e "$REPO_DIR"
+	local found
+	found="$("$BENCH_PATH/env/bin/python" -c "import $APP, os; print(os.path.realpath(os.path.dirname($APP.__file__)))")"
+	[ "$found" = "$(cd "$REPO_DIR/$APP" && pwd -P)" ] || die "the bench imports $APP from $found, not this checkout"
+	grep -qx "$APP" "$BENCH_PATH/sites/apps.txt" || printf '\n%s' "$APP" >>"$BENCH_PATH/sites/apps.txt"
+	sed -i '/^$/d' "$BENCH_PATH/sites/apps.txt"
+}
+
+site_exists() { [ -f "$BENCH_PATH/sites/$1/site_config.json" ]; }
+
+site_has_app() { bench_cmd --site "$1" list-apps 2>/dev/null | awk '{print $1}' | grep -qx "$2"; }
+
+new_site() {
+	local site="$1"
+	say "Creating site $site (about 30 s)"
+	bench_cmd new-site "$site" --force --admin-password "$ADMIN_PASSWORD" \
+		--db-root-username "$(common_config root_login)" --db-root-password "$(common_config root_password)" \
+		--mariadb-user-host-login-scope=% >/dev/null 2>&1 ||
+		bench_cmd new-site "$site" --force --admin-password "$ADMIN_PASSWORD" \
+			--db-root-username "$(common_config root_login)" --db-root-password "$(common_config root_password)"
+}
+
+# A site with ERPNext and this app installed and migrated to this checkout.
+ensure_site() {
+	local site="$1"
+	site_exists "$site" || new_site "$site"
+	if ! site_has_app "$site" erpnext; then
+		say "Installing ERPNext on $site (about a minute)"
+		bench_cmd --site "$site" install-app erpnext
+	fi
+	if ! site_has_app "$site" "$APP"; then
+		say "Installing $APP on $site"
+		bench_cmd --site "$site" install-app "$APP"
+	fi
+	say "Migrating $site to this checkout"
+	bench_cmd --site "$site" migrate --skip-search-index
+}
