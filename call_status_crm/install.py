@@ -4,6 +4,9 @@ overwrite an admin's edits."""
 import frappe
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
+from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_status_crm_settings import (
+	apply_default_settings,
+)
 from call_status_crm.core.lead_options import APP_LEAD_STATUSES, merge_options, remove_options, split_options
 from call_status_crm.core.statuses import missing_system_statuses
 
@@ -11,18 +14,24 @@ MODULE = "Call Status CRM"
 
 
 def after_install():
-	ensure_lead_status_options()
-	ensure_system_call_statuses()
+	ensure_app_records()
 
 
 def after_migrate():
+	ensure_app_records()
+
+
+def ensure_app_records():
 	ensure_lead_status_options()
 	ensure_system_call_statuses()
+	apply_default_settings()
 
 
 def before_uninstall():
 	delete_lead_custom_fields()
 	release_lead_status_options()
+	# remove_app deletes single DocTypes without their values; a reinstall must start from defaults.
+	frappe.db.delete("Singles", {"doctype": "Call Status CRM Settings"})
 
 
 def ensure_system_call_statuses() -> list[str]:
@@ -96,6 +105,15 @@ def release_lead_status_options() -> None:
 
 
 def delete_lead_custom_fields() -> None:
-	"""Drop the app's Custom Fields (and their columns) so the Lead has no link to a missing DocType."""
-	for name in frappe.get_all("Custom Field", filters={"module": MODULE}, pluck="name"):
-		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	"""Delete the app's Custom Fields and drop their columns (Frappe keeps a deleted field's column), so
+	the Lead keeps no link to a DocType that is gone."""
+	fields = frappe.get_all("Custom Field", filters={"module": MODULE}, fields=["name", "dt", "fieldname"])
+	for field in fields:
+		frappe.delete_doc("Custom Field", field.name, ignore_permissions=True, force=True)
+	for doctype in {field.dt for field in fields}:
+		columns = set(frappe.db.get_table_columns(doctype))
+		drops = [field.fieldname for field in fields if field.dt == doctype and field.fieldname in columns]
+		if drops:
+			clauses = ", ".join(f"DROP COLUMN `{fieldname}`" for fieldname in drops)
+			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` {clauses}")
+		frappe.clear_cache(doctype=doctype)

@@ -85,13 +85,28 @@ link_app() {
 		ln -sfn "$REPO_DIR" "$target"
 	fi
 	say "Installing $APP from $REPO_DIR into the bench's Python environment"
-	"$BENCH_PATH/env/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$REPO_DIR" ||
-		"$BENCH_PATH/env/bin/python" -m pip install --quiet --no-deps -e "$REPO_DIR"
+	"$BENCH_PATH/env/bin/python" -c "import flit_core" 2>/dev/null ||
+		"$BENCH_PATH/env/bin/python" -m pip install --quiet "flit_core>=3.4,<4"
+	"$BENCH_PATH/env/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$REPO_DIR"
 	local found
 	found="$("$BENCH_PATH/env/bin/python" -c "import $APP, os; print(os.path.realpath(os.path.dirname($APP.__file__)))")"
 	[ "$found" = "$(cd "$REPO_DIR/$APP" && pwd -P)" ] || die "the bench imports $APP from $found, not this checkout"
 	grep -qx "$APP" "$BENCH_PATH/sites/apps.txt" || printf '\n%s' "$APP" >>"$BENCH_PATH/sites/apps.txt"
 	sed -i '/^$/d' "$BENCH_PATH/sites/apps.txt"
+}
+
+# Run a noisy command (progress bars) with its output kept in a log that is shown only if it fails.
+quietly() {
+	local out
+	out="$(mktemp)"
+	if "$@" >"$out" 2>&1; then
+		rm -f "$out"
+	else
+		local rc=$?
+		tail -n 80 "$out" >&2
+		rm -f "$out"
+		die "failed (exit $rc): $*"
+	fi
 }
 
 site_exists() { [ -f "$BENCH_PATH/sites/$1/site_config.json" ]; }
@@ -101,11 +116,9 @@ site_has_app() { bench_cmd --site "$1" list-apps 2>/dev/null | awk '{print $1}' 
 new_site() {
 	local site="$1"
 	say "Creating site $site (about 30 s)"
-	bench_cmd new-site "$site" --force --admin-password "$ADMIN_PASSWORD" \
-		--db-root-username "$(common_config root_login)" --db-root-password "$(common_config root_password)" \
-		--mariadb-user-host-login-scope=% >/dev/null 2>&1 ||
-		bench_cmd new-site "$site" --force --admin-password "$ADMIN_PASSWORD" \
-			--db-root-username "$(common_config root_login)" --db-root-password "$(common_config root_password)"
+	# --no-mariadb-socket: the site's database user may log in over TCP from 127.0.0.1.
+	bench_cmd new-site "$site" --force --no-mariadb-socket --admin-password "$ADMIN_PASSWORD" \
+		--db-root-username "$(common_config root_login)" --db-root-password "$(common_config root_password)"
 }
 
 # A site with ERPNext and this app installed and migrated to this checkout.
@@ -121,5 +134,5 @@ ensure_site() {
 		bench_cmd --site "$site" install-app "$APP"
 	fi
 	say "Migrating $site to this checkout"
-	bench_cmd --site "$site" migrate --skip-search-index
+	quietly bench_cmd --site "$site" migrate --skip-search-index
 }

@@ -51,6 +51,12 @@ def check_installed() -> None:
 	for fieldname in LEAD_CUSTOM_FIELDS:
 		assert frappe.db.exists("Custom Field", {"dt": "Lead", "fieldname": fieldname}), fieldname
 		assert fieldname in columns, f"column {fieldname} is missing on tabLead"
+
+	settings = frappe.get_single("Call Status CRM Settings")
+	rules = [(row.lead_status, row.delay_minutes, row.max_recycles) for row in settings.recycle_rules]
+	assert rules == [("Not Picked", 30, 3), ("Missed", 30, 3)], f"default recycle rules: {rules}"
+	assert "Converted" in settings.protected_lead_statuses, settings.protected_lead_statuses
+	assert len(settings.telephony_status_map) == 11, f"telephony map rows: {len(settings.telephony_status_map)}"
 	print("installed: OK")
 
 
@@ -73,6 +79,7 @@ def check_uninstalled() -> None:
 	assert not leftovers, f"Custom Fields left behind: {leftovers}"
 	setters = frappe.get_all("Property Setter", filters={"module": "Call Status CRM"}, pluck="name")
 	assert not setters, f"Property Setters left behind: {setters}"
+	assert not frappe.db.exists("Singles", {"doctype": "Call Status CRM Settings"}), "settings values left"
 	columns = frappe.db.get_table_columns("Lead")
 	for fieldname in LEAD_CUSTOM_FIELDS:
 		assert fieldname not in columns, f"column {fieldname} is still on tabLead"
@@ -86,7 +93,6 @@ def check_uninstalled() -> None:
 	# The Lead stays usable: existing leads save, new leads insert, the list loads.
 	for title in (LEAD_IN_APP_STATUS, LEAD_IN_SITE_STATUS):
 		lead = frappe.get_doc("Lead", {"lead_name": title})
-		lead.notes = []
 		lead.save()
 	new_lead = frappe.get_doc({"doctype": "Lead", "lead_name": "Lifecycle lead after uninstall"}).insert()
 	assert new_lead.status == "Lead", new_lead.status
@@ -96,21 +102,19 @@ def check_uninstalled() -> None:
 
 
 def write_snapshot(path: str) -> None:
-	"""What install and migrate own, with the `modified` stamps that show whether anything was rewritten."""
+	"""What install and migrate own. Records written by the app's ensure_* functions keep their
+	`modified` stamps, so a rewrite shows. Fixtures (Roles, Custom Fields) are deleted and re-imported
+	by Frappe on every migrate by design, so their stamps are left out and only their content counts."""
+
+	def without_stamps(rows):
+		return [{k: v for k, v in row.items() if k not in ("creation", "modified")} for row in rows]
+
 	snapshot = {
 		"call_statuses": frappe.get_all("Call Status", fields=["*"], order_by="name"),
-		"custom_fields": frappe.get_all(
-			"Custom Field", filters={"module": "Call Status CRM"}, fields=["*"], order_by="name"
-		),
+		"settings": frappe.get_single("Call Status CRM Settings").as_dict(),
 		"property_setters": frappe.get_all(
 			"Property Setter",
 			filters={"doc_type": "Lead", "field_name": "status"},
-			fields=["*"],
-			order_by="name",
-		),
-		"roles": frappe.get_all(
-			"Role",
-			filters={"name": ("in", ["Call Agent", "Call Center Manager"])},
 			fields=["*"],
 			order_by="name",
 		),
@@ -118,6 +122,45 @@ def write_snapshot(path: str) -> None:
 			"DocType", filters={"module": "Call Status CRM"}, fields=["name", "modified"], order_by="name"
 		),
 		"lead_status_options": lead_status_options(),
+		"fixture_custom_fields": without_stamps(
+			frappe.get_all(
+				"Custom Field", filters={"module": "Call Status CRM"}, fields=["*"], order_by="name"
+			)
+		),
+		"fixture_roles": without_stamps(
+			frappe.get_all(
+				"Role",
+				filters={"name": ("in", ["Call Agent", "Call Center Manager"])},
+				fields=["*"],
+				order_by="name",
+			)
+		),
+		"lead_columns": sorted(frappe.db.get_table_columns("Lead")),
 	}
 	with open(path, "w") as f:
 		json.dump(snapshot, f, indent=1, sort_keys=True, default=str)
+
+
+def edit_statuses_as_admin() -> None:
+	"""An admin retitles, re-sorts, hides and repoints system statuses between two migrates."""
+	for code, values in ADMIN_EDITS.items():
+		doc = frappe.get_doc("Call Status", code)
+		doc.update(values)
+		doc.save()
+
+
+def check_admin_edits_kept() -> None:
+	for code, values in ADMIN_EDITS.items():
+		doc = frappe.get_doc("Call Status", code)
+		for field, value in values.items():
+			assert doc.get(field) == value, (
+				f"migrate overwrote {code}.{field}: {doc.get(field)!r} != {value!r}"
+			)
+	print("admin edits kept: OK")
+
+
+ADMIN_EDITS = {
+	"busy": {"status_title": "Line busy", "sort_order": 5, "lead_status": "Interested"},
+	"voicemail": {"show_to_agent": 0, "show_to_ai_agent": 0, "indicator_color": "Pink"},
+	"follow_up": {"requires_note": 1, "requires_follow_up": 0, "description": "Edited by the admin"},
+}

@@ -133,7 +133,7 @@ class TestCallStatus(FrappeTestCase):
 	def test_code_and_system_flag_are_locked(self):
 		busy = frappe.get_doc("Call Status", "busy")
 		busy.code = "busy_line"
-		with self.assertRaises(frappe.CannotChangeConstantError):
+		with self.assertRaises(CallStatusCodeLockedError):
 			busy.save()
 
 		busy = frappe.get_doc("Call Status", "busy")
@@ -335,7 +335,7 @@ class TestCallStatusREST(FrappeTestCase):
 	def test_manager_cannot_rename_or_recode_a_system_status(self):
 		response = self.manager.put("/api/resource/Call Status/busy", {"code": "busy_line"})
 		self.assertGreaterEqual(response.status_code, 400, response.text)
-		self.assertIn("CannotChangeConstantError", error_text(response))
+		self.assertIn("CallStatusCodeLockedError", error_text(response))
 		response = self.manager.put("/api/resource/Call Status/busy", {"is_system": 0})
 		self.assertGreaterEqual(response.status_code, 400, response.text)
 		self.assertIn("SystemCallStatusError", error_text(response))

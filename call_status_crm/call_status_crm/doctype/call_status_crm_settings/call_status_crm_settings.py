@@ -1,0 +1,139 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from call_status_crm.core.lead_options import DEFAULT_PROTECTED_LEAD_STATUSES, join_options, split_options
+from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP
+
+
+class InvalidLeadStatusSettingError(frappe.ValidationError):
+	pass
+
+
+class DuplicateSettingRowError(frappe.ValidationError):
+	pass
+
+
+class CallStatusCRMSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from call_status_crm.call_status_crm.doctype.call_reassignment_agent.call_reassignment_agent import (
+			CallReassignmentAgent,
+		)
+		from call_status_crm.call_status_crm.doctype.call_recycle_rule.call_recycle_rule import (
+			CallRecycleRule,
+		)
+		from call_status_crm.call_status_crm.doctype.telephony_status_map.telephony_status_map import (
+			TelephonyStatusMap,
+		)
+
+		agent_role: DF.Link | None
+		agents: DF.Table[CallReassignmentAgent]
+		auto_reassign_enabled: DF.Check
+		batch_size: DF.Int
+		daily_cap: DF.Int
+		default_follow_up_time: DF.Time | None
+		defaults_applied: DF.Check
+		last_run_at: DF.Datetime | None
+		last_run_summary: DF.Code | None
+		protected_lead_statuses: DF.SmallText | None
+		recycle_rules: DF.Table[CallRecycleRule]
+		round_robin_last_agent: DF.Data | None
+		same_branch_only: DF.Check
+		set_lead_owner: DF.Check
+		stale_call_minutes: DF.Int
+		strategy: DF.Literal["Round Robin", "Least Open Leads"]
+		telephony_status_map: DF.Table[TelephonyStatusMap]
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_protected_lead_statuses()
+		self.validate_recycle_rules()
+		self.validate_telephony_status_map()
+
+	def validate_protected_lead_statuses(self):
+		statuses = split_options(self.protected_lead_statuses)
+		for status in statuses:
+			validate_lead_status_option(status, _("Protected Lead Statuses"))
+		self.protected_lead_statuses = join_options(statuses)
+
+	def validate_recycle_rules(self):
+		seen = set()
+		for row in self.recycle_rules:
+			validate_lead_status_option(row.lead_status, _("Recycle Rules row {0}").format(row.idx))
+			if row.lead_status in seen:
+				frappe.throw(
+					_("Recycle Rules row {0}: Lead Status {1} already has a rule.").format(
+						row.idx, frappe.bold(row.lead_status)
+					),
+					exc=DuplicateSettingRowError,
+					title=_("Duplicate Rule"),
+				)
+			seen.add(row.lead_status)
+
+	def validate_telephony_status_map(self):
+		seen = set()
+		for row in self.telephony_status_map:
+			key = (row.telephony_status, row.call_type or "Any")
+			if key in seen:
+				frappe.throw(
+					_("Telephony Status Map row {0}: {1} ({2}) is already mapped.").format(
+						row.idx, frappe.bold(row.telephony_status), row.call_type or "Any"
+					),
+					exc=DuplicateSettingRowError,
+					title=_("Duplicate Mapping"),
+				)
+			seen.add(key)
+
+
+def get_lead_status_options() -> list[str]:
+	return split_options(frappe.get_meta("Lead").get_field("status").options)
+
+
+def validate_lead_status_option(status: str | None, where: str) -> None:
+	options = get_lead_status_options()
+	if status not in options:
+		frappe.throw(
+			_("{0}: {1} is not one of the Lead's statuses: {2}.").format(
+				where, frappe.bold(status or ""), ", ".join(options)
+			),
+			exc=InvalidLeadStatusSettingError,
+			title=_("Invalid Lead Status"),
+		)
+
+
+def get_protected_lead_statuses() -> list[str]:
+	return split_options(frappe.db.get_single_value("Call Status CRM Settings", "protected_lead_statuses"))
+
+
+def apply_default_settings() -> bool:
+	"""Fill the settings with the app's defaults once per site; later migrates leave them to the admin."""
+	settings = frappe.get_single("Call Status CRM Settings")
+	if settings.defaults_applied:
+		return False
+	if not settings.protected_lead_statuses:
+		settings.protected_lead_statuses = join_options(DEFAULT_PROTECTED_LEAD_STATUSES)
+	if not settings.recycle_rules:
+		for lead_status in ("Not Picked", "Missed"):
+			settings.append(
+				"recycle_rules", {"lead_status": lead_status, "delay_minutes": 30, "max_recycles": 3}
+			)
+	if not settings.telephony_status_map:
+		for telephony_status, call_type, call_status in DEFAULT_TELEPHONY_STATUS_MAP:
+			settings.append(
+				"telephony_status_map",
+				{"telephony_status": telephony_status, "call_type": call_type, "call_status": call_status},
+			)
+	settings.defaults_applied = 1
+	settings.flags.ignore_permissions = True
+	settings.save()
+	return True
