@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, visible_statuses
+from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, matches_direction, sort_key, visible_statuses
 
 CALL_STATUS_API_FIELDS = (
 	"name",
@@ -69,3 +69,22 @@ def validate_direction(direction: str | None) -> None:
 			exc=InvalidDirectionError,
 			title=_("Invalid Direction"),
 		)
+
+
+@frappe.whitelist()
+@frappe.validate_and_sanitize_search_inputs
+def search_call_statuses(doctype, txt, searchfield, start, page_len, filters):
+	"""Link search for Lead Call Log's call status: the statuses offered to the audience for the call's
+	direction (all statuses for diallers and telephony), matched on title or code, in sort order."""
+	frappe.has_permission("Call Status", "read", throw=True)
+	filters = frappe._dict(filters or {})
+	statuses = frappe.get_all("Call Status", fields=list(CALL_STATUS_API_FIELDS))
+	if frappe.utils.cint(filters.get("all")):
+		rows = [s for s in statuses if matches_direction(s.direction, filters.get("direction"))]
+		rows.sort(key=sort_key)
+	else:
+		rows = visible_statuses(statuses, filters.get("audience") or "agent", filters.get("direction"))
+	txt = (txt or "").lower()
+	rows = [s for s in rows if txt in s.code or txt in _(s.status_title).lower()]
+	start, page_len = frappe.utils.cint(start), frappe.utils.cint(page_len) or 20
+	return [(s.name, _(s.status_title)) for s in rows[start : start + page_len]]

@@ -18,3 +18,31 @@ fixtures = [
 	{"dt": "Role", "filters": [["name", "in", ["Call Agent", "Call Center Manager"]]]},
 	{"dt": "Custom Field", "filters": [["module", "=", "Call Status CRM"]]},
 ]
+
+doctype_js = {"Lead": "public/js/lead.js"}
+
+doc_events = {
+	"Lead Call Log": {
+		"on_update": "call_status_crm.integrations.erpnext.lead.on_call_update",
+		"on_trash": "call_status_crm.integrations.erpnext.lead.on_call_trash",
+	},
+	"Call Log": {
+		"on_update": "call_status_crm.integrations.erpnext.call_log.on_call_log_update",
+	},
+}
+
+permission_query_conditions = {
+	"Lead Call Log": "call_status_crm.permissions.lead_call_log_query_conditions",
+}
+
+has_permission = {
+	"Lead Call Log": "call_status_crm.permissions.lead_call_log_has_permission",
+}
+
+additional_timeline_content = {
+	"Lead": ["call_status_crm.integrations.erpnext.lead.get_timeline_content"],
+}
+
+override_doctype_dashboards = {
+	"Lead": "call_status_crm.integrations.erpnext.lead.get_dashboard_data",
+}

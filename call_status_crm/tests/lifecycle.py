@@ -56,7 +56,9 @@ def check_installed() -> None:
 	rules = [(row.lead_status, row.delay_minutes, row.max_recycles) for row in settings.recycle_rules]
 	assert rules == [("Not Picked", 30, 3), ("Missed", 30, 3)], f"default recycle rules: {rules}"
 	assert "Converted" in settings.protected_lead_statuses, settings.protected_lead_statuses
-	assert len(settings.telephony_status_map) == 11, f"telephony map rows: {len(settings.telephony_status_map)}"
+	assert len(settings.telephony_status_map) == 11, (
+		f"telephony map rows: {len(settings.telephony_status_map)}"
+	)
 	print("installed: OK")
 
 

@@ -1,0 +1,64 @@
+// Copyright (c) 2026, call_status_crm developers
+// For license information, please see license.txt
+
+frappe.ui.form.on("Lead Call Log", {
+	setup(frm) {
+		frm.set_query("call_status", () => ({
+			query: "call_status_crm.api.search_call_statuses",
+			filters: {
+				audience: frm.doc.source === "AI Agent" ? "ai_agent" : "agent",
+				direction: frm.doc.direction,
+				all: frm.doc.source === "Manual" || frm.doc.source === "AI Agent" ? 0 : 1,
+			},
+		}));
+		frappe.model.with_doctype("Lead", () => {
+			const field = frappe.get_meta("Lead").fields.find((df) => df.fieldname === "status");
+			const options = (field?.options || "").split("\n").filter(Boolean);
+			frm.set_df_property("lead_status", "options", [""].concat(options));
+		});
+	},
+
+	refresh(frm) {
+		if (
+			!frm.is_new() &&
+			frm.doc.direction === "Incoming" &&
+			frm.doc.outcome === "Missed" &&
+			frm.doc.lead
+		) {
+			frm.add_custom_button(__("Call back"), () => {
+				frappe.new_doc("Lead Call Log", {
+					lead: frm.doc.lead,
+					direction: "Outgoing",
+					phone: frm.doc.phone,
+					campaign: frm.doc.campaign,
+					source: "Manual",
+				});
+			});
+		}
+		if (frm.doc.follow_up) {
+			frm.add_custom_button(__("Follow-up"), () => frappe.set_route("Form", "ToDo", frm.doc.follow_up));
+		}
+	},
+
+	call_status(frm) {
+		if (!frm.doc.call_status) return;
+		frappe.db
+			.get_value("Call Status", frm.doc.call_status, ["lead_status", "requires_note", "requires_follow_up"])
+			.then(({ message }) => {
+				if (!message) return;
+				frm.set_value("lead_status", message.lead_status || "");
+				frm.set_df_property("lead_status", "read_only", message.lead_status ? 1 : 0);
+				frm.set_df_property("note", "reqd", message.requires_note);
+				frm.set_df_property("follow_up_at", "reqd", message.requires_follow_up);
+				if (message.requires_follow_up && !frm.doc.follow_up_at) {
+					frappe
+						.call("call_status_crm.follow_up.get_default_follow_up_at")
+						.then((r) => frm.set_value("follow_up_at", r.message));
+				}
+			});
+	},
+
+	direction(frm) {
+		frm.set_value("call_status", "");
+	},
+});

@@ -1,0 +1,339 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_datetime, now_datetime
+
+from call_status_crm.core.calls import (
+	MAX_DURATION_SECONDS,
+	audience_for_source,
+	is_absurd_duration,
+	is_in_future,
+	phone_digits,
+)
+from call_status_crm.core.lead_options import split_options
+from call_status_crm.core.lead_status import is_connected
+from call_status_crm.core.statuses import is_visible
+
+MANAGER_ROLES = ("Call Center Manager", "System Manager")
+
+
+class LeadRequiredError(frappe.ValidationError):
+	pass
+
+
+class CallStatusNotAllowedError(frappe.ValidationError):
+	pass
+
+
+class LeadStatusMismatchError(frappe.ValidationError):
+	pass
+
+
+class InvalidCallLeadStatusError(frappe.ValidationError):
+	pass
+
+
+class CallInFutureError(frappe.ValidationError):
+	pass
+
+
+class InvalidDurationError(frappe.ValidationError):
+	pass
+
+
+class NoteRequiredError(frappe.ValidationError):
+	pass
+
+
+class FollowUpRequiredError(frappe.ValidationError):
+	pass
+
+
+class FollowUpInPastError(frappe.ValidationError):
+	pass
+
+
+class AgentNotAllowedError(frappe.ValidationError):
+	pass
+
+
+class LeadCallLog(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		agent: DF.Link | None
+		branch: DF.Link | None
+		call_status: DF.Link
+		call_time: DF.Datetime
+		campaign: DF.Link | None
+		department: DF.Link | None
+		direction: DF.Literal["Outgoing", "Incoming"]
+		duration: DF.Int
+		external_id: DF.Data | None
+		follow_up: DF.Link | None
+		follow_up_at: DF.Datetime | None
+		is_connected: DF.Check
+		lead: DF.Link | None
+		lead_name: DF.Data | None
+		lead_status: DF.Literal[None]
+		naming_series: DF.Literal["CALL-.YYYY.-"]
+		note: DF.SmallText | None
+		outcome: DF.Literal["", "Connected", "Attempt", "Missed", "Live", "Failed"]
+		phone: DF.Data | None
+		phone_digits: DF.Data | None
+		previous_lead_status: DF.Data | None
+		recording_url: DF.Data | None
+		source: DF.Literal["Manual", "Dialler", "AI Agent", "Telephony"]
+	# end: auto-generated types
+
+	def validate(self):
+		self.set_phone_digits()
+		self.match_lead_by_phone()
+		self.validate_lead_required()
+		self.lock_leads()
+		self.validate_agent()
+		self.validate_call_status()
+		self.set_outcome()
+		self.set_lead_status()
+		self.validate_lead_status()
+		self.validate_call_time()
+		self.validate_duration()
+		self.set_connected()
+		self.validate_note()
+		self.validate_follow_up()
+		self.set_agent_details()
+		self.set_campaign()
+		self.set_previous_lead_status()
+		self.warn_connected_without_duration()
+
+	@property
+	def status_doc(self):
+		if getattr(self, "_status_doc", None) is None or self._status_doc.name != self.call_status:
+			self._status_doc = frappe.get_cached_doc("Call Status", self.call_status)
+		return self._status_doc
+
+	def value_changed(self, fieldname: str) -> bool:
+		return self.is_new() or self.has_value_changed(fieldname)
+
+	def set_phone_digits(self):
+		self.phone_digits = phone_digits(self.phone) or None
+
+	def match_lead_by_phone(self):
+		"""An inbound call with no lead goes to the lead the same number last called about (indexed)."""
+		if self.lead or not self.phone_digits:
+			return
+		call = frappe.qb.DocType("Lead Call Log")
+		rows = (
+			frappe.qb.from_(call)
+			.select(call.lead)
+			.where(
+				(call.phone_digits == self.phone_digits) & call.lead.isnotnull() & (call.name != self.name)
+			)
+			.orderby(call.call_time, order=frappe.qb.desc)
+			.limit(1)
+			.run()
+		)
+		if rows:
+			self.lead = rows[0][0]
+
+	def validate_lead_required(self):
+		if not self.lead and self.direction != "Incoming":
+			frappe.throw(
+				_("Lead is required for an outgoing call."), exc=LeadRequiredError, title=_("Missing Lead")
+			)
+		if not self.lead and not self.phone_digits:
+			frappe.throw(
+				_("An inbound call needs a Lead or the caller's phone number."),
+				exc=LeadRequiredError,
+				title=_("Missing Lead"),
+			)
+
+	def lock_leads(self):
+		"""Take the Lead's row lock before anything is written, so calls for one lead saved at once are
+		applied to it one after the other."""
+		from call_status_crm.integrations.erpnext.lead import lock_leads
+
+		before = self.get_doc_before_save()
+		lock_leads([self.lead, before.lead if before else None])
+
+	def validate_agent(self):
+		if not self.agent and self.source in ("Manual", "AI Agent"):
+			self.agent = frappe.session.user
+		allowed = self.flags.ignore_permissions or self.agent == frappe.session.user or is_call_manager()
+		if self.agent and not allowed and self.value_changed("agent"):
+			frappe.throw(
+				_("You can log calls only as yourself, not as {0}.").format(frappe.bold(self.agent)),
+				exc=AgentNotAllowedError,
+				title=_("Not Allowed"),
+			)
+
+	def validate_call_status(self):
+		if not (self.value_changed("call_status") or self.value_changed("direction")):
+			return
+		status = self.status_doc
+		audience = audience_for_source(self.source)
+		if audience and not is_visible(status.as_dict(), audience, self.direction):
+			frappe.throw(
+				_("Call status {0} cannot be picked for an {1} call.").format(
+					frappe.bold(_(status.status_title)), _(self.direction).lower()
+				),
+				exc=CallStatusNotAllowedError,
+				title=_("Call Status Not Allowed"),
+			)
+		if status.direction not in ("Any", self.direction):
+			frappe.throw(
+				_("Call status {0} is for {1} calls only.").format(
+					frappe.bold(_(status.status_title)), _(status.direction).lower()
+				),
+				exc=CallStatusNotAllowedError,
+				title=_("Call Status Not Allowed"),
+			)
+
+	def set_outcome(self):
+		self.outcome = self.status_doc.outcome
+
+	def set_lead_status(self):
+		"""The status decides the Lead status; where it sets none, the agent may pick one."""
+		status_lead_status = self.status_doc.lead_status
+		if not status_lead_status:
+			return
+		if not self.lead_status:
+			self.lead_status = status_lead_status
+		elif self.lead_status != status_lead_status and (
+			self.value_changed("call_status") or self.value_changed("lead_status")
+		):
+			frappe.throw(
+				_("Call status {0} sets the Lead status {1}, not {2}.").format(
+					frappe.bold(_(self.status_doc.status_title)),
+					frappe.bold(_(status_lead_status)),
+					frappe.bold(_(self.lead_status)),
+				),
+				exc=LeadStatusMismatchError,
+				title=_("Lead Status Mismatch"),
+			)
+
+	def validate_lead_status(self):
+		if not self.lead_status or not self.value_changed("lead_status"):
+			return
+		options = split_options(frappe.get_meta("Lead").get_field("status").options)
+		if self.lead_status not in options:
+			frappe.throw(
+				_("Lead Status {0} is not one of the Lead's statuses: {1}.").format(
+					frappe.bold(self.lead_status), ", ".join(options)
+				),
+				exc=InvalidCallLeadStatusError,
+				title=_("Invalid Lead Status"),
+			)
+
+	def validate_call_time(self):
+		if not self.call_time:
+			self.call_time = now_datetime()
+		if self.value_changed("call_time") and is_in_future(get_datetime(self.call_time), now_datetime()):
+			frappe.throw(
+				_("Call Time {0} is in the future.").format(frappe.bold(self.call_time)),
+				exc=CallInFutureError,
+				title=_("Invalid Call Time"),
+			)
+
+	def validate_duration(self):
+		if (self.duration or 0) < 0:
+			frappe.throw(
+				_("Duration cannot be negative."), exc=InvalidDurationError, title=_("Invalid Duration")
+			)
+		if is_absurd_duration(self.duration):
+			frappe.throw(
+				_("Duration {0} seconds is longer than a day ({1} seconds).").format(
+					frappe.bold(self.duration), MAX_DURATION_SECONDS
+				),
+				exc=InvalidDurationError,
+				title=_("Invalid Duration"),
+			)
+
+	def set_connected(self):
+		self.is_connected = int(is_connected(self.duration))
+
+	def validate_note(self):
+		if self.status_doc.requires_note and not (self.note or "").strip():
+			frappe.throw(
+				_("Call status {0} needs a note.").format(frappe.bold(_(self.status_doc.status_title))),
+				exc=NoteRequiredError,
+				title=_("Note Required"),
+			)
+
+	def validate_follow_up(self):
+		if not self.status_doc.requires_follow_up:
+			return
+		if not self.follow_up_at:
+			frappe.throw(
+				_("Call status {0} needs a follow-up time.").format(
+					frappe.bold(_(self.status_doc.status_title))
+				),
+				exc=FollowUpRequiredError,
+				title=_("Follow-up Required"),
+			)
+		if self.value_changed("follow_up_at") and get_datetime(self.follow_up_at) <= now_datetime():
+			frappe.throw(
+				_("Follow-up time {0} is in the past.").format(frappe.bold(self.follow_up_at)),
+				exc=FollowUpInPastError,
+				title=_("Invalid Follow-up Time"),
+			)
+
+	def set_agent_details(self):
+		if not self.value_changed("agent"):
+			return
+		employee = frappe.db.get_value(
+			"Employee", {"user_id": self.agent, "status": "Active"}, ["branch", "department"], as_dict=True
+		)
+		self.branch = employee.branch if employee else None
+		self.department = employee.department if employee else None
+
+	def set_campaign(self):
+		if self.campaign or not self.lead or not self.value_changed("lead"):
+			return
+		from call_status_crm.integrations.erpnext.lead import get_lead_campaign
+
+		self.campaign = get_lead_campaign(self.lead)
+
+	def set_previous_lead_status(self):
+		if self.lead and self.value_changed("lead"):
+			self.previous_lead_status = frappe.db.get_value("Lead", self.lead, "status")
+
+	def warn_connected_without_duration(self):
+		if self.status_doc.outcome == "Connected" and not self.duration:
+			frappe.msgprint(
+				_(
+					"Call status {0} means the lead picked up, but the duration is 0 seconds: reports will show this call as not connected."
+				).format(frappe.bold(_(self.status_doc.status_title))),
+				indicator="orange",
+				title=_("Duration is 0"),
+				alert=True,
+			)
+
+
+def is_call_manager(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(set(MANAGER_ROLES) & set(frappe.get_roles(user)))
+
+
+def upsert_call(values: dict, ignore_permissions: bool = False) -> "LeadCallLog":
+	"""Insert a call, or update the call with the same `external_id` (integrations resend events)."""
+	external_id = values.get("external_id")
+	name = external_id and frappe.db.get_value(
+		"Lead Call Log", {"external_id": external_id}, "name", for_update=True
+	)
+	if name:
+		doc = frappe.get_doc("Lead Call Log", name, for_update=True)
+		doc.update({key: value for key, value in values.items() if key != "external_id"})
+		doc.save(ignore_permissions=ignore_permissions)
+		return doc
+	doc = frappe.get_doc({"doctype": "Lead Call Log", **values})
+	doc.insert(ignore_permissions=ignore_permissions)
+	return doc

@@ -1,0 +1,90 @@
+"""Follow-ups (DESIGN.md §5): a ToDo for the agent on the Lead, saved before the Lead flips."""
+
+import frappe
+from frappe import _
+from frappe.utils import format_datetime, get_datetime, get_time, getdate, now_datetime
+
+from call_status_crm.core.calls import next_working_day_at
+
+
+def ensure_follow_up(call) -> None:
+	"""Create the call's follow-up ToDo, or move it when the follow-up time changed."""
+	if not call.follow_up_at or not call.lead:
+		return
+	if call.follow_up and frappe.db.exists("ToDo", call.follow_up):
+		todo = frappe.get_doc("ToDo", call.follow_up)
+		if getdate(todo.date) != getdate(call.follow_up_at) or todo.allocated_to != call.agent:
+			todo.update({"date": getdate(call.follow_up_at), "allocated_to": call.agent, "status": "Open"})
+			todo.description = follow_up_description(call)
+			todo.save(ignore_permissions=True)
+		return
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": call.agent,
+			"reference_type": "Lead",
+			"reference_name": call.lead,
+			"date": getdate(call.follow_up_at),
+			"priority": "Medium",
+			"assigned_by": frappe.session.user,
+			"description": follow_up_description(call),
+		}
+	).insert(ignore_permissions=True)
+	call.db_set("follow_up", todo.name, update_modified=False)
+
+
+def cancel_follow_up(call) -> None:
+	if call.follow_up and frappe.db.get_value("ToDo", call.follow_up, "status") == "Open":
+		todo = frappe.get_doc("ToDo", call.follow_up)
+		todo.status = "Cancelled"
+		todo.save(ignore_permissions=True)
+
+
+def follow_up_description(call) -> str:
+	lead_name = frappe.db.get_value("Lead", call.lead, "lead_name") or call.lead
+	text = _("Follow up with {0} at {1} (call {2})").format(
+		lead_name, format_datetime(call.follow_up_at, "dd-MM-yyyy HH:mm"), call.name
+	)
+	if call.note:
+		text += "<br>" + frappe.utils.escape_html(call.note)
+	return text
+
+
+@frappe.whitelist()
+def get_default_follow_up_at(agent: str | None = None) -> str:
+	"""The next working day of the agent (their Holiday List, else the company's, else Monday to Friday) at the
+	settings' default follow-up time (10:00)."""
+	frappe.has_permission("Lead Call Log", "create", throw=True)
+	at = get_time(
+		frappe.db.get_single_value("Call Status CRM Settings", "default_follow_up_time") or "10:00:00"
+	)
+	holidays = get_holidays(agent or frappe.session.user)
+	is_day_off = (lambda day: day in holidays) if holidays is not None else None
+	return str(next_working_day_at(now_datetime(), at, is_day_off))
+
+
+def get_holidays(user: str) -> set | None:
+	"""The dates off in the agent's Holiday List (Employee, else the company default), or None if none."""
+	holiday_list = None
+	employee = frappe.db.get_value(
+		"Employee", {"user_id": user, "status": "Active"}, ["holiday_list", "company"], as_dict=True
+	)
+	if employee:
+		holiday_list = employee.holiday_list or frappe.db.get_value(
+			"Company", employee.company, "default_holiday_list"
+		)
+	if not holiday_list:
+		company = frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
+			"Global Defaults", "default_company"
+		)
+		if company:
+			holiday_list = frappe.db.get_value("Company", company, "default_holiday_list")
+	if not holiday_list:
+		return None
+	return set(
+		frappe.get_all(
+			"Holiday",
+			filters={"parent": holiday_list, "holiday_date": (">=", getdate(now_datetime()))},
+			pluck="holiday_date",
+		)
+	)

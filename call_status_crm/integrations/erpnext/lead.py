@@ -1,0 +1,195 @@
+"""What calls do to ERPNext's Lead (DESIGN.md §4): the Lead's status and call fields follow its calls.
+
+`hooks.py` wires Lead Call Log's `on_update` and `on_trash` here. The Lead is saved through its own
+controller (ERPNext's status updater, Assignment Rules and other apps' hooks run), as the system.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime
+
+from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_status_crm_settings import (
+	get_protected_lead_statuses,
+)
+from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
+from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
+
+LEAD_CALL_FIELDS = ("last_call_time", "last_call_status", "call_attempts", "connected_calls")
+
+
+def lock_leads(leads) -> None:
+	"""Row-lock the Leads in a fixed order (no deadlock between two calls that touch the same two)."""
+	for lead in sorted({lead for lead in leads if lead}):
+		frappe.db.get_value("Lead", lead, "name", for_update=True)
+
+
+def on_call_update(doc, method=None):
+	if doc.flags.skip_lead_update:
+		return
+	before = doc.get_doc_before_save()
+	ensure_follow_up(doc)
+	if doc.lead:
+		stays = before and before.lead == doc.lead
+		sync_lead(
+			doc.lead,
+			CallChange(
+				others=(),
+				before=to_fact(before) if stays else None,
+				after=to_fact(doc),
+				previous_lead_status=doc.previous_lead_status,
+			),
+		)
+	if before and before.lead and before.lead != doc.lead:
+		# moved to another lead: for the old one it is as if the call was deleted
+		sync_lead(
+			before.lead,
+			CallChange(
+				others=(),
+				before=to_fact(before),
+				after=None,
+				previous_lead_status=before.previous_lead_status,
+			),
+		)
+
+
+def on_call_trash(doc, method=None):
+	cancel_follow_up(doc)
+	if doc.lead and not doc.flags.skip_lead_update:
+		lock_leads([doc.lead])
+		sync_lead(
+			doc.lead,
+			CallChange(
+				others=(), before=to_fact(doc), after=None, previous_lead_status=doc.previous_lead_status
+			),
+			exclude=doc.name,
+		)
+
+
+def to_fact(call) -> CallFact:
+	return CallFact(
+		name=call.name,
+		call_time=get_datetime(call.call_time),
+		call_status=call.call_status,
+		lead_status=call.lead_status or None,
+		duration=call.duration or 0,
+		creation=get_datetime(call.creation) if call.creation else None,
+	)
+
+
+def get_call_facts(lead: str, exclude: str | None = None) -> list[CallFact]:
+	"""The Lead's calls, read with a lock so that calls committed by others since this transaction
+	began are seen (the Lead's row lock is already held)."""
+	call = frappe.qb.DocType("Lead Call Log")
+	query = (
+		frappe.qb.from_(call)
+		.select(call.name, call.call_time, call.call_status, call.lead_status, call.duration, call.creation)
+		.where(call.lead == lead)
+		.for_update()
+	)
+	if exclude:
+		query = query.where(call.name != exclude)
+	return [
+		CallFact(
+			name=row.name,
+			call_time=row.call_time,
+			call_status=row.call_status,
+			lead_status=row.lead_status or None,
+			duration=row.duration or 0,
+			creation=row.creation,
+		)
+		for row in query.run(as_dict=True)
+	]
+
+
+def sync_lead(lead_name: str, change: CallChange, exclude: str | None = None) -> None:
+	"""Apply a call's change to its Lead: the call fields always, the status by the rules of §4."""
+	name = (change.after or change.before).name
+	calls = get_call_facts(lead_name, exclude=exclude)
+	others = tuple(call for call in calls if call.name != name)
+	change = CallChange(others, change.before, change.after, change.previous_lead_status)
+
+	lead = frappe.get_doc("Lead", lead_name, for_update=True)
+	summary = summarize_calls([*others, *([change.after] if change.after else [])])
+	values = {
+		"last_call_time": summary.last_call_time,
+		"last_call_status": summary.last_call_status,
+		"call_attempts": summary.call_attempts,
+		"connected_calls": summary.connected_calls,
+	}
+	status = next_lead_status(change, lead.status, get_protected_lead_statuses())
+	if status:
+		values["status"] = status
+	if not any(differs(lead.get(field), value) for field, value in values.items()):
+		return
+	lead.update(values)
+	lead.flags.ignore_permissions = True
+	lead.flags.from_call_log = True
+	lead.save()
+
+
+def differs(current, new) -> bool:
+	if isinstance(new, int) and not isinstance(new, bool):
+		return int(current or 0) != new
+	if new is None or current is None:
+		return bool(current) != bool(new)
+	if hasattr(new, "year"):
+		return get_datetime(current) != get_datetime(new)
+	return current != new
+
+
+def get_lead_campaign(lead: str) -> str | None:
+	"""The Campaign a Lead came from: `campaign_name` (ERPNext 15.41), or the Campaign behind
+	`utm_campaign` where the site has UTM fields."""
+	meta = frappe.get_meta("Lead")
+	if meta.has_field("campaign_name"):
+		campaign = frappe.db.get_value("Lead", lead, "campaign_name")
+		if campaign:
+			return campaign
+	if meta.has_field("utm_campaign"):
+		utm_campaign = frappe.db.get_value("Lead", lead, "utm_campaign")
+		if utm_campaign:
+			if frappe.db.exists("Campaign", utm_campaign):
+				return utm_campaign
+			return frappe.db.get_value("Campaign", {"campaign_name": utm_campaign}, "name")
+	return None
+
+
+def get_timeline_content(doctype: str, docname: str) -> list[dict]:
+	"""The Lead's calls on its timeline (`additional_timeline_content` hook)."""
+	if doctype != "Lead" or not frappe.has_permission("Lead Call Log", "read"):
+		return []
+	calls = frappe.get_list(
+		"Lead Call Log",
+		filters={"lead": docname},
+		fields=["name", "call_time", "call_status", "direction", "duration", "agent", "note", "follow_up_at"],
+		order_by="call_time desc",
+		limit=100,
+	)
+	titles = dict(frappe.get_all("Call Status", fields=["name", "status_title"], as_list=True))
+	content = []
+	for call in calls:
+		summary = _("{0} call: {1}, {2} s, by {3}").format(
+			_(call.direction),
+			frappe.bold(_(titles.get(call.call_status, call.call_status))),
+			call.duration or 0,
+			frappe.utils.get_fullname(call.agent),
+		)
+		note = f"<div class='text-muted'>{frappe.utils.escape_html(call.note)}</div>" if call.note else ""
+		link = f"<a href='/app/lead-call-log/{call.name}'>{call.name}</a>"
+		content.append(
+			{
+				"icon": "call",
+				"creation": call.call_time,
+				"content": f"{link} · {summary}{note}",
+			}
+		)
+	return content
+
+
+def get_dashboard_data(data):
+	"""A "Calls" connection on the Lead form."""
+	data = frappe._dict(data)
+	data.setdefault("transactions", [])
+	data.transactions.append({"label": _("Calls"), "items": ["Lead Call Log"]})
+	data.fieldname = data.get("fieldname") or "lead"
+	return data

@@ -1,0 +1,53 @@
+from datetime import date, datetime, time, timedelta
+
+from call_status_crm.core.calls import (
+	MAX_DURATION_SECONDS,
+	audience_for_source,
+	is_absurd_duration,
+	is_in_future,
+	next_working_day_at,
+	phone_digits,
+)
+
+
+def test_phone_digits():
+	assert phone_digits("+91 98765-43210") == "919876543210"
+	assert phone_digits("(022) 2345 6789 ext. 12") == "0222345678912"
+	assert phone_digits(None) == ""
+
+
+def test_duration_limits():
+	assert not is_absurd_duration(MAX_DURATION_SECONDS)
+	assert is_absurd_duration(MAX_DURATION_SECONDS + 1)
+	assert not is_absurd_duration(None)
+
+
+def test_future_tolerance():
+	now = datetime(2026, 11, 23, 12, 0)
+	assert not is_in_future(now + timedelta(minutes=1), now)
+	assert is_in_future(now + timedelta(minutes=3), now)
+	assert not is_in_future(now - timedelta(days=3), now)
+
+
+def test_audience_by_source():
+	assert audience_for_source("Manual") == "agent"
+	assert audience_for_source(None) == "agent"
+	assert audience_for_source("AI Agent") == "ai_agent"
+	assert audience_for_source("Dialler") is None
+	assert audience_for_source("Telephony") is None
+
+
+def test_next_working_day_skips_weekends_by_default():
+	friday = datetime(2026, 11, 27, 16, 30)
+	assert next_working_day_at(friday, time(10)) == datetime(2026, 11, 30, 10, 0)
+	monday = datetime(2026, 11, 23, 9, 0)
+	assert next_working_day_at(monday, time(10)) == datetime(2026, 11, 24, 10, 0)
+
+
+def test_next_working_day_uses_the_holiday_list():
+	holidays = {date(2026, 11, 24), date(2026, 11, 25)}
+	monday = datetime(2026, 11, 23, 9, 0)
+	assert next_working_day_at(monday, time(10, 30), lambda d: d in holidays) == datetime(
+		2026, 11, 26, 10, 30
+	)
+	assert next_working_day_at(monday, time(10), lambda d: True, max_days=3) == datetime(2026, 11, 24, 10, 0)
