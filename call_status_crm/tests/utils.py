@@ -38,10 +38,28 @@ def make_user(email: str, roles: list[str]) -> str:
 
 
 def make_test_users() -> None:
-	make_user(AGENT, ["Call Agent"])
-	make_user(AGENT_2, ["Call Agent"])
-	make_user(MANAGER, ["Call Center Manager"])
+	# Agents open Leads with ERPNext's Sales User role, as the README says.
+	make_user(AGENT, ["Call Agent", "Sales User"])
+	make_user(AGENT_2, ["Call Agent", "Sales User"])
+	make_user(MANAGER, ["Call Center Manager", "Sales User"])
 	make_user(PLAIN_USER, ["Blogger"])
+
+
+def make_lead(name: str = "CSC Test Lead", **values):
+	return frappe.get_doc({"doctype": "Lead", "lead_name": name, **values}).insert(ignore_permissions=True)
+
+
+def make_call(lead: str | None, call_status: str, **values):
+	"""A Lead Call Log saved through its controller and hooks, as the current user."""
+	values.setdefault("direction", "Outgoing")
+	values.setdefault("call_time", frappe.utils.add_to_date(frappe.utils.now_datetime(), minutes=-5))
+	return frappe.get_doc(
+		{"doctype": "Lead Call Log", "lead": lead, "call_status": call_status, **values}
+	).insert()
+
+
+def minutes_ago(minutes: int):
+	return frappe.utils.add_to_date(frappe.utils.now_datetime(), minutes=-minutes)
 
 
 class ApiClient:

@@ -14,8 +14,6 @@ from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_statu
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
 from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
 
-LEAD_CALL_FIELDS = ("last_call_time", "last_call_status", "call_attempts", "connected_calls")
-
 
 def lock_leads(leads) -> None:
 	"""Row-lock the Leads in a fixed order (no deadlock between two calls that touch the same two)."""
@@ -29,40 +27,18 @@ def on_call_update(doc, method=None):
 	before = doc.get_doc_before_save()
 	ensure_follow_up(doc)
 	if doc.lead:
-		stays = before and before.lead == doc.lead
-		sync_lead(
-			doc.lead,
-			CallChange(
-				others=(),
-				before=to_fact(before) if stays else None,
-				after=to_fact(doc),
-				previous_lead_status=doc.previous_lead_status,
-			),
-		)
+		stayed = before and before.lead == doc.lead
+		sync_lead(doc.lead, before if stayed else None, doc, doc.previous_lead_status)
 	if before and before.lead and before.lead != doc.lead:
 		# moved to another lead: for the old one it is as if the call was deleted
-		sync_lead(
-			before.lead,
-			CallChange(
-				others=(),
-				before=to_fact(before),
-				after=None,
-				previous_lead_status=before.previous_lead_status,
-			),
-		)
+		sync_lead(before.lead, before, None, before.previous_lead_status)
 
 
 def on_call_trash(doc, method=None):
 	cancel_follow_up(doc)
 	if doc.lead and not doc.flags.skip_lead_update:
 		lock_leads([doc.lead])
-		sync_lead(
-			doc.lead,
-			CallChange(
-				others=(), before=to_fact(doc), after=None, previous_lead_status=doc.previous_lead_status
-			),
-			exclude=doc.name,
-		)
+		sync_lead(doc.lead, doc, None, doc.previous_lead_status)
 
 
 def to_fact(call) -> CallFact:
@@ -76,7 +52,7 @@ def to_fact(call) -> CallFact:
 	)
 
 
-def get_call_facts(lead: str, exclude: str | None = None) -> list[CallFact]:
+def get_call_facts(lead: str) -> list[CallFact]:
 	"""The Lead's calls, read with a lock so that calls committed by others since this transaction
 	began are seen (the Lead's row lock is already held)."""
 	call = frappe.qb.DocType("Lead Call Log")
@@ -86,8 +62,6 @@ def get_call_facts(lead: str, exclude: str | None = None) -> list[CallFact]:
 		.where(call.lead == lead)
 		.for_update()
 	)
-	if exclude:
-		query = query.where(call.name != exclude)
 	return [
 		CallFact(
 			name=row.name,
@@ -101,15 +75,16 @@ def get_call_facts(lead: str, exclude: str | None = None) -> list[CallFact]:
 	]
 
 
-def sync_lead(lead_name: str, change: CallChange, exclude: str | None = None) -> None:
-	"""Apply a call's change to its Lead: the call fields always, the status by the rules of §4."""
-	name = (change.after or change.before).name
-	calls = get_call_facts(lead_name, exclude=exclude)
-	others = tuple(call for call in calls if call.name != name)
-	change = CallChange(others, change.before, change.after, change.previous_lead_status)
+def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -> None:
+	"""Apply one call's change (`before` → `after`; None for a new or a removed call) to a Lead: the
+	call fields always, the status by the rules of §4."""
+	changed = (after or before).name
+	others = tuple(call for call in get_call_facts(lead_name) if call.name != changed)
+	after_fact = to_fact(after) if after else None
+	change = CallChange(others, to_fact(before) if before else None, after_fact, previous_lead_status)
 
 	lead = frappe.get_doc("Lead", lead_name, for_update=True)
-	summary = summarize_calls([*others, *([change.after] if change.after else [])])
+	summary = summarize_calls([*others, *([after_fact] if after_fact else [])])
 	values = {
 		"last_call_time": summary.last_call_time,
 		"last_call_status": summary.last_call_status,

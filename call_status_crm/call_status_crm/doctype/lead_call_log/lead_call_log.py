@@ -24,6 +24,10 @@ class LeadRequiredError(frappe.ValidationError):
 	pass
 
 
+class UnknownCallStatusError(frappe.ValidationError):
+	pass
+
+
 class CallStatusNotAllowedError(frappe.ValidationError):
 	pass
 
@@ -95,6 +99,7 @@ class LeadCallLog(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.validate_call_status_exists()
 		self.set_phone_digits()
 		self.match_lead_by_phone()
 		self.validate_lead_required()
@@ -122,6 +127,14 @@ class LeadCallLog(Document):
 
 	def value_changed(self, fieldname: str) -> bool:
 		return self.is_new() or self.has_value_changed(fieldname)
+
+	def validate_call_status_exists(self):
+		if not self.call_status or not frappe.db.exists("Call Status", self.call_status):
+			frappe.throw(
+				_("Call status {0} does not exist.").format(frappe.bold(self.call_status or "")),
+				exc=UnknownCallStatusError,
+				title=_("Unknown Call Status"),
+			)
 
 	def set_phone_digits(self):
 		self.phone_digits = phone_digits(self.phone) or None

@@ -1,0 +1,447 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import threading
+
+import frappe
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
+
+from call_status_crm.call_status_crm.doctype.call_status.call_status import CallStatusInUseError
+from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import (
+	AgentNotAllowedError,
+	CallInFutureError,
+	CallStatusNotAllowedError,
+	FollowUpInPastError,
+	FollowUpRequiredError,
+	InvalidCallLeadStatusError,
+	InvalidDurationError,
+	LeadRequiredError,
+	LeadStatusMismatchError,
+	NoteRequiredError,
+	UnknownCallStatusError,
+	upsert_call,
+)
+from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_timeline_content
+from call_status_crm.tests.utils import (
+	AGENT,
+	AGENT_2,
+	MANAGER,
+	ApiClient,
+	error_text,
+	make_call,
+	make_lead,
+	make_test_users,
+	minutes_ago,
+)
+
+
+def lead_state(lead: str) -> dict:
+	return frappe.db.get_value(
+		"Lead",
+		lead,
+		["status", "last_call_status", "call_attempts", "connected_calls", "last_call_time"],
+		as_dict=True,
+	)
+
+
+class TestLeadCallLog(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_test_users()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.lead = make_lead().name
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_a_call_sets_the_lead_status_and_call_fields(self):
+		call = make_call(self.lead, "busy", call_time=minutes_ago(10))
+		self.assertEqual(
+			(call.lead_status, call.previous_lead_status, call.outcome), ("Not Picked", "Lead", "Attempt")
+		)
+		state = lead_state(self.lead)
+		self.assertEqual(
+			(state.status, state.last_call_status, state.call_attempts, state.connected_calls),
+			("Not Picked", "busy", 1, 0),
+		)
+		self.assertEqual(get_datetime(state.last_call_time), get_datetime(call.call_time))
+
+	def test_called_keeps_the_lead_status_unless_the_agent_picks_one(self):
+		make_call(self.lead, "called", duration=30, call_time=minutes_ago(20))
+		self.assertEqual(lead_state(self.lead).status, "Lead")
+		make_call(self.lead, "called", duration=40, lead_status="Interested", call_time=minutes_ago(10))
+		state = lead_state(self.lead)
+		self.assertEqual((state.status, state.call_attempts, state.connected_calls), ("Interested", 2, 2))
+
+	def test_back_dated_call_saved_after_a_newer_one_leaves_the_lead_alone(self):
+		make_call(self.lead, "qualified", duration=60, call_time=minutes_ago(60))
+		back_dated = make_call(self.lead, "busy", call_time=minutes_ago(180))
+		state = lead_state(self.lead)
+		self.assertEqual(
+			(state.status, state.last_call_status, state.call_attempts), ("Interested", "qualified", 2)
+		)
+		self.assertEqual(back_dated.previous_lead_status, "Interested")
+
+	def test_protected_lead_statuses_are_never_overwritten(self):
+		frappe.db.set_value("Lead", self.lead, "status", "Do Not Contact")
+		make_call(self.lead, "qualified", duration=60)
+		state = lead_state(self.lead)
+		self.assertEqual((state.status, state.call_attempts, state.connected_calls), ("Do Not Contact", 1, 1))
+
+	def test_protection_follows_the_settings(self):
+		frappe.db.set_value("Lead", self.lead, "status", "Do Not Contact")
+		with change_settings("Call Status CRM Settings", {"protected_lead_statuses": "Converted"}):
+			make_call(self.lead, "qualified", duration=60)
+			self.assertEqual(lead_state(self.lead).status, "Interested")
+
+	def test_erpnext_status_updater_still_wins_for_converted_leads(self):
+		"""ERPNext's Lead controller forces Converted when a Customer exists; the call cannot undo it."""
+		frappe.db.set_value("Lead", self.lead, "status", "Converted")
+		with change_settings("Call Status CRM Settings", {"protected_lead_statuses": "Opportunity"}):
+			frappe.get_doc(
+				{"doctype": "Customer", "customer_name": "CSC Converted Customer", "lead_name": self.lead}
+			).insert(ignore_permissions=True)
+			make_call(self.lead, "busy")
+		self.assertEqual(lead_state(self.lead).status, "Converted")
+
+	def test_editing_the_latest_call_re_derives(self):
+		make_call(self.lead, "busy", call_time=minutes_ago(60))
+		latest = make_call(self.lead, "qualified", duration=60, call_time=minutes_ago(30))
+		self.assertEqual(lead_state(self.lead).status, "Interested")
+		latest.call_status = "disqualified"
+		latest.lead_status = None
+		latest.save()
+		self.assertEqual(lead_state(self.lead).status, "Not Interested")
+		latest.call_time = minutes_ago(90)
+		latest.save()
+		state = lead_state(self.lead)
+		self.assertEqual((state.status, state.last_call_status), ("Not Picked", "busy"))
+
+	def test_deleting_calls_re_derives(self):
+		first = make_call(self.lead, "busy", call_time=minutes_ago(60))
+		latest = make_call(self.lead, "qualified", duration=60, call_time=minutes_ago(30))
+		frappe.delete_doc("Lead Call Log", latest.name)
+		state = lead_state(self.lead)
+		self.assertEqual((state.status, state.call_attempts, state.connected_calls), ("Not Picked", 1, 0))
+		frappe.delete_doc("Lead Call Log", first.name)
+		state = lead_state(self.lead)
+		self.assertEqual((state.status, state.call_attempts, state.last_call_status), ("Lead", 0, None))
+
+	def test_moving_a_call_to_another_lead_updates_both(self):
+		other = make_lead("CSC Other Lead").name
+		call = make_call(self.lead, "busy")
+		call.lead = other
+		call.save()
+		self.assertEqual((lead_state(self.lead).status, lead_state(self.lead).call_attempts), ("Lead", 0))
+		self.assertEqual((lead_state(other).status, lead_state(other).call_attempts), ("Not Picked", 1))
+
+	def test_connected_is_duration_above_zero_whatever_the_status(self):
+		busy_but_talked = make_call(self.lead, "busy", duration=5, call_time=minutes_ago(30))
+		called_no_time = make_call(self.lead, "called", duration=0, call_time=minutes_ago(20))
+		self.assertEqual((busy_but_talked.is_connected, called_no_time.is_connected), (1, 0))
+		self.assertEqual(lead_state(self.lead).connected_calls, 1)
+
+	def test_connected_status_with_zero_duration_warns_but_saves(self):
+		frappe.clear_messages()
+		call = make_call(self.lead, "called", duration=0)
+		self.assertTrue(frappe.db.exists("Lead Call Log", call.name))
+		self.assertTrue(any("duration is 0 seconds" in str(m) for m in frappe.get_message_log()))
+
+	def assertRejected(self, exc, **values):
+		"""The call is refused with exactly this error, and nothing is written."""
+		before_calls = frappe.db.count("Lead Call Log")
+		before_lead = lead_state(self.lead)
+		values.setdefault("lead", self.lead)
+		call_status = values.pop("call_status", "busy")
+		with self.assertRaises(exc):
+			make_call(values.pop("lead"), call_status, **values)
+		self.assertEqual(frappe.db.count("Lead Call Log"), before_calls)
+		self.assertEqual(lead_state(self.lead), before_lead)
+
+	def test_validation_errors_write_nothing(self):
+		self.assertRejected(UnknownCallStatusError, call_status="no_such_status")
+		self.assertRejected(CallStatusNotAllowedError, call_status="in_progress")  # hidden from agents
+		self.assertRejected(CallStatusNotAllowedError, call_status="missed", direction="Outgoing")
+		self.assertRejected(
+			NoteRequiredError, call_status="rescheduled", follow_up_at=add_to_date(None, days=1)
+		)
+		self.assertRejected(FollowUpRequiredError, call_status="follow_up")
+		self.assertRejected(FollowUpInPastError, call_status="follow_up", follow_up_at=minutes_ago(1))
+		self.assertRejected(InvalidDurationError, duration=-1)
+		self.assertRejected(InvalidDurationError, duration=24 * 3600 + 1)
+		self.assertRejected(CallInFutureError, call_time=add_to_date(now_datetime(), hours=1))
+		self.assertRejected(InvalidCallLeadStatusError, call_status="called", lead_status="Bogus")
+		self.assertRejected(LeadStatusMismatchError, call_status="busy", lead_status="Interested")
+		self.assertRejected(LeadRequiredError, lead=None)
+		self.assertRejected(LeadRequiredError, lead=None, direction="Incoming")
+
+	def test_dialler_may_log_hidden_system_statuses(self):
+		call = make_call(self.lead, "in_progress", source="Dialler")
+		self.assertEqual((call.outcome, call.lead_status), ("Live", None))
+		self.assertEqual(lead_state(self.lead).status, "Lead")
+
+	def test_follow_up_creates_a_todo_before_the_lead_flips(self):
+		follow_up_at = add_to_date(now_datetime(), days=2)
+		frappe.set_user(AGENT)
+		call = make_call(self.lead, "follow_up", follow_up_at=follow_up_at, note="Call after the demo")
+		frappe.set_user("Administrator")
+		todo = frappe.get_doc("ToDo", call.follow_up)
+		self.assertEqual(
+			(todo.allocated_to, todo.reference_type, todo.reference_name, todo.status, getdate(todo.date)),
+			(AGENT, "Lead", self.lead, "Open", getdate(follow_up_at)),
+		)
+		self.assertIn("Call after the demo", todo.description)
+		self.assertEqual(lead_state(self.lead).status, "Followups")
+		self.assertLessEqual(
+			get_datetime(todo.creation), get_datetime(frappe.db.get_value("Lead", self.lead, "modified"))
+		)
+
+		frappe.delete_doc("Lead Call Log", call.name)
+		self.assertEqual(frappe.db.get_value("ToDo", todo.name, "status"), "Cancelled")
+		self.assertEqual(lead_state(self.lead).status, "Lead")
+
+	def test_rescheduled_needs_note_and_follow_up(self):
+		call = make_call(
+			self.lead, "rescheduled", note="Asked to call next week", follow_up_at=add_to_date(None, days=7)
+		)
+		self.assertTrue(call.follow_up)
+		self.assertEqual(lead_state(self.lead).status, "Followups")
+
+	def test_agent_branch_department_and_campaign_are_snapshotted(self):
+		company = frappe.db.get_value("Company", {}, "name")
+		branch = frappe.get_doc({"doctype": "Branch", "branch": "CSC Branch"}).insert(
+			ignore_if_duplicate=True
+		)
+		department = frappe.get_doc(
+			{"doctype": "Department", "department_name": "CSC Calls", "company": company}
+		).insert(ignore_if_duplicate=True)
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": "CSC Agent",
+				"gender": frappe.db.get_value("Gender", {}, "name"),
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"user_id": AGENT,
+				"branch": branch.name,
+				"department": department.name,
+				"status": "Active",
+			}
+		).insert(ignore_permissions=True)
+		campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": "CSC Hot List"}).insert(
+			ignore_if_duplicate=True
+		)
+		frappe.db.set_value("Lead", self.lead, "campaign_name", campaign.name)
+
+		frappe.set_user(AGENT)
+		call = make_call(self.lead, "busy")
+		self.assertEqual(
+			(call.agent, call.branch, call.department, call.campaign),
+			(AGENT, branch.name, department.name, campaign.name),
+		)
+
+	def test_inbound_call_without_lead_matches_by_phone(self):
+		make_call(self.lead, "busy", phone="+91 98765 43210", call_time=minutes_ago(60))
+		inbound = make_call(None, "missed", direction="Incoming", phone="+91-98765-43210", source="Telephony")
+		self.assertEqual((inbound.lead, inbound.phone_digits), (self.lead, "919876543210"))
+		unknown = make_call(None, "missed", direction="Incoming", phone="+1 555 0100", source="Telephony")
+		self.assertIsNone(unknown.lead)
+
+	def test_upsert_by_external_id(self):
+		first = upsert_call(
+			{
+				"external_id": "dialler-1",
+				"lead": self.lead,
+				"call_status": "in_progress",
+				"source": "Dialler",
+				"call_time": minutes_ago(3),
+			}
+		)
+		second = upsert_call(
+			{
+				"external_id": "dialler-1",
+				"lead": self.lead,
+				"call_status": "called",
+				"duration": 42,
+				"source": "Dialler",
+				"lead_status": "Interested",
+			}
+		)
+		self.assertEqual(first.name, second.name)
+		self.assertEqual(frappe.db.count("Lead Call Log", {"external_id": "dialler-1"}), 1)
+		state = lead_state(self.lead)
+		self.assertEqual((state.status, state.call_attempts, state.connected_calls), ("Interested", 1, 1))
+
+	def test_status_in_use_cannot_be_deleted(self):
+		frappe.get_doc(
+			{
+				"doctype": "Call Status",
+				"code": "csc_wrong_number",
+				"status_title": "Wrong number",
+				"outcome": "Failed",
+			}
+		).insert()
+		make_call(self.lead, "csc_wrong_number")
+		with self.assertRaises(CallStatusInUseError) as raised:
+			frappe.delete_doc("Call Status", "csc_wrong_number")
+		self.assertIn("Hide it", str(raised.exception))
+
+	def test_calls_on_the_lead_timeline_and_connections(self):
+		call = make_call(self.lead, "busy", note="Line was busy")
+		content = get_timeline_content("Lead", self.lead)
+		self.assertEqual(len(content), 1)
+		self.assertIn(call.name, content[0]["content"])
+		self.assertIn("Line was busy", content[0]["content"])
+		data = get_dashboard_data(frappe.get_meta("Lead").get_dashboard_data())
+		self.assertIn({"label": "Calls", "items": ["Lead Call Log"]}, data.transactions)
+
+
+class TestLeadCallLogPermissions(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_test_users()
+		cls.lead = make_lead("CSC Permission Lead").name
+		frappe.set_user(AGENT)
+		cls.own_call = make_call(cls.lead, "busy").name
+		frappe.set_user(AGENT_2)
+		cls.other_call = make_call(cls.lead, "no_answer").name
+		frappe.set_user("Administrator")
+		frappe.db.commit()
+		cls.agent = ApiClient(AGENT)
+		cls.manager = ApiClient(MANAGER)
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		for name in (cls.own_call, cls.other_call):
+			frappe.delete_doc("Lead Call Log", name, force=True)
+		frappe.delete_doc("Lead", cls.lead, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_agent_lists_only_own_calls(self):
+		frappe.set_user(AGENT)
+		names = frappe.get_list("Lead Call Log", filters={"lead": self.lead}, pluck="name")
+		self.assertEqual(names, [self.own_call])
+		frappe.set_user(MANAGER)
+		names = frappe.get_list("Lead Call Log", filters={"lead": self.lead}, pluck="name")
+		self.assertEqual(sorted(names), sorted([self.own_call, self.other_call]))
+
+	def test_agent_cannot_read_or_change_another_agents_call(self):
+		other = frappe.get_doc("Lead Call Log", self.other_call)
+		self.assertFalse(frappe.has_permission("Lead Call Log", "read", doc=other, user=AGENT))
+		self.assertFalse(frappe.has_permission("Lead Call Log", "write", doc=other, user=AGENT))
+		self.assertTrue(frappe.has_permission("Lead Call Log", "read", doc=other, user=AGENT_2))
+		self.assertTrue(frappe.has_permission("Lead Call Log", "write", doc=other, user=MANAGER))
+
+	def test_agent_cannot_log_as_someone_else(self):
+		frappe.set_user(AGENT)
+		with self.assertRaises(AgentNotAllowedError):
+			make_call(self.lead, "busy", agent=AGENT_2)
+
+	def test_rest_agent_reads_own_and_is_refused_others(self):
+		response = self.agent.get(f"/api/resource/Lead Call Log/{self.own_call}")
+		self.assertEqual(response.status_code, 200, response.text)
+		response = self.agent.get(f"/api/resource/Lead Call Log/{self.other_call}")
+		self.assertEqual(response.status_code, 403, response.text)
+		response = self.agent.put(f"/api/resource/Lead Call Log/{self.other_call}", {"note": "mine now"})
+		self.assertEqual(response.status_code, 403, response.text)
+		response = self.agent.delete(f"/api/resource/Lead Call Log/{self.own_call}")
+		self.assertEqual(response.status_code, 403, response.text)
+		response = self.agent.get(
+			"/api/resource/Lead Call Log", {"filters": frappe.as_json({"lead": self.lead})}
+		)
+		self.assertEqual([row["name"] for row in response.json["data"]], [self.own_call])
+		self.assertIsNone(frappe.db.get_value("Lead Call Log", self.other_call, "note"))
+
+	def test_rest_agent_logs_a_call_and_gets_clear_errors(self):
+		response = self.agent.post(
+			"/api/resource/Lead Call Log",
+			{
+				"lead": self.lead,
+				"call_status": "rescheduled",
+				"direction": "Outgoing",
+				"call_time": str(minutes_ago(1)),
+			},
+		)
+		self.assertEqual(response.status_code, 417, response.text)
+		self.assertIn("needs a note", error_text(response))
+		response = self.agent.post(
+			"/api/resource/Lead Call Log",
+			{
+				"lead": self.lead,
+				"call_status": "voicemail",
+				"direction": "Outgoing",
+				"call_time": str(minutes_ago(1)),
+			},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		name = response.json["data"]["name"]
+		self.addCleanup(lambda: (frappe.delete_doc("Lead Call Log", name, force=True), frappe.db.commit()))
+		self.assertEqual(response.json["data"]["agent"], AGENT)
+		self.assertEqual(frappe.db.get_value("Lead", self.lead, "call_attempts"), 3)
+
+	def test_manager_reads_all_through_rest(self):
+		response = self.manager.get(f"/api/resource/Lead Call Log/{self.other_call}")
+		self.assertEqual(response.status_code, 200, response.text)
+
+
+class TestLeadCallLogConcurrency(FrappeTestCase):
+	"""Two calls for one lead saved from two database connections at the same moment."""
+
+	def test_two_connections_leave_a_consistent_lead(self):
+		make_test_users()
+		lead = make_lead("CSC Concurrent Lead").name
+		frappe.db.commit()
+		site = frappe.local.site
+		barrier = threading.Barrier(2)
+		errors, names = [], []
+
+		def log(call_status, minutes, duration):
+			frappe.init(site=site)
+			frappe.connect()
+			try:
+				frappe.set_user(AGENT)
+				barrier.wait(timeout=10)
+				doc = make_call(lead, call_status, call_time=minutes_ago(minutes), duration=duration)
+				frappe.db.commit()
+				names.append(doc.name)
+			except Exception as e:
+				errors.append(repr(e))
+				frappe.db.rollback()
+			finally:
+				frappe.destroy()
+
+		threads = [
+			threading.Thread(target=log, args=("qualified", 10, 30)),
+			threading.Thread(target=log, args=("busy", 20, 0)),
+		]
+		for thread in threads:
+			thread.start()
+		for thread in threads:
+			thread.join(timeout=60)
+		try:
+			self.assertEqual(errors, [])
+			self.assertEqual(len(names), 2)
+			state = lead_state(lead)
+			# the latest call by call time decides, whichever transaction committed last
+			self.assertEqual(
+				(state.status, state.last_call_status, state.call_attempts, state.connected_calls),
+				("Interested", "qualified", 2, 1),
+			)
+		finally:
+			for name in names:
+				frappe.delete_doc("Lead Call Log", name, force=True)
+			frappe.delete_doc("Lead", lead, force=True)
+			frappe.db.commit()
