@@ -124,14 +124,14 @@ new_site() {
 # A site with ERPNext and this app installed and migrated to this checkout.
 ensure_site() {
 	local site="$1"
-	site_exists "$site" || new_site "$site"
+	site_exists "$site" || quietly new_site "$site"
 	if ! site_has_app "$site" erpnext; then
 		say "Installing ERPNext on $site (about a minute)"
-		bench_cmd --site "$site" install-app erpnext
+		quietly bench_cmd --site "$site" install-app erpnext
 	fi
 	if ! site_has_app "$site" "$APP"; then
 		say "Installing $APP on $site"
-		bench_cmd --site "$site" install-app "$APP"
+		quietly bench_cmd --site "$site" install-app "$APP"
 	fi
 	say "Migrating $site to this checkout"
 	quietly bench_cmd --site "$site" migrate --skip-search-index

@@ -55,6 +55,7 @@ def check_installed() -> None:
 	settings = frappe.get_single("Call Status CRM Settings")
 	rules = [(row.lead_status, row.delay_minutes, row.max_recycles) for row in settings.recycle_rules]
 	assert rules == [("Not Picked", 30, 3), ("Missed", 30, 3)], f"default recycle rules: {rules}"
+	assert str(settings.default_follow_up_time) in ("10:00:00", "10:00"), settings.default_follow_up_time
 	assert "Converted" in settings.protected_lead_statuses, settings.protected_lead_statuses
 	assert len(settings.telephony_status_map) == 11, (
 		f"telephony map rows: {len(settings.telephony_status_map)}"

@@ -120,6 +120,8 @@ def apply_default_settings() -> bool:
 	settings = frappe.get_single("Call Status CRM Settings")
 	if settings.defaults_applied:
 		return False
+	# Frappe fills a new document's Time fields with the current time, whatever their default.
+	settings.default_follow_up_time = "10:00:00"
 	if not settings.protected_lead_statuses:
 		settings.protected_lead_statuses = join_options(DEFAULT_PROTECTED_LEAD_STATUSES)
 	if not settings.recycle_rules:

@@ -216,6 +216,13 @@ class LeadCallLog(Document):
 	def set_lead_status(self):
 		"""The status decides the Lead status; where it sets none, the agent may pick one."""
 		status_lead_status = self.status_doc.lead_status
+		if (
+			not self.is_new()
+			and self.has_value_changed("call_status")
+			and not self.has_value_changed("lead_status")
+		):
+			# a new status replaces the lead status the old one gave
+			self.lead_status = status_lead_status or None
 		if not status_lead_status:
 			return
 		if not self.lead_status:

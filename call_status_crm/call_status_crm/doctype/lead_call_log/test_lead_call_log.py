@@ -1,6 +1,7 @@
 # Copyright (c) 2026, call_status_crm developers
 # For license information, please see license.txt
 
+import datetime
 import threading
 
 import frappe
@@ -22,6 +23,7 @@ from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import 
 	UnknownCallStatusError,
 	upsert_call,
 )
+from call_status_crm.follow_up import get_default_follow_up_at, get_holidays
 from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_timeline_content
 from call_status_crm.tests.utils import (
 	AGENT,
@@ -204,6 +206,19 @@ class TestLeadCallLog(FrappeTestCase):
 		frappe.delete_doc("Lead Call Log", call.name)
 		self.assertEqual(frappe.db.get_value("ToDo", todo.name, "status"), "Cancelled")
 		self.assertEqual(lead_state(self.lead).status, "Lead")
+
+	def test_default_follow_up_is_the_next_working_day_at_ten(self):
+		frappe.set_user(AGENT)
+		default = get_datetime(get_default_follow_up_at())
+		self.assertEqual(default.time(), datetime.time(10, 0))
+		self.assertGreater(default.date(), getdate(now_datetime()))
+		holidays = get_holidays(AGENT)
+		if holidays is None:
+			self.assertNotIn(default.weekday(), (5, 6))
+		else:
+			self.assertNotIn(default.date(), holidays)
+		with change_settings("Call Status CRM Settings", {"default_follow_up_time": "15:30:00"}):
+			self.assertEqual(get_datetime(get_default_follow_up_at()).time(), datetime.time(15, 30))
 
 	def test_rescheduled_needs_note_and_follow_up(self):
 		call = make_call(
