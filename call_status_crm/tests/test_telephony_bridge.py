@@ -58,8 +58,8 @@ class TestTelephonyBridge(FrappeTestCase):
 		lead = frappe.db.get_value(
 			"Lead", self.lead, ["call_attempts", "connected_calls", "status"], as_dict=True
 		)
-		# "Called" sets no lead status: the Lead keeps what the call's earlier state gave it
-		self.assertEqual((lead.call_attempts, lead.connected_calls, lead.status), (1, 1, "Not Picked"))
+		# the call is Called now, not Busy: the Not Picked it gave goes, the Lead is back where it was
+		self.assertEqual((lead.call_attempts, lead.connected_calls, lead.status), (1, 1, "Lead"))
 
 	def test_mapping_depends_on_call_type(self):
 		make_call_log(
