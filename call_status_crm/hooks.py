@@ -46,3 +46,13 @@ additional_timeline_content = {
 override_doctype_dashboards = {
 	"Lead": "call_status_crm.integrations.erpnext.lead.get_dashboard_data",
 }
+
+scheduler_events = {
+	"cron": {
+		"*/5 * * * *": [
+			"call_status_crm.jobs.reassignment.enqueue",
+			"call_status_crm.jobs.stale_calls.enqueue",
+			"call_status_crm.jobs.follow_ups.enqueue",
+		],
+	},
+}

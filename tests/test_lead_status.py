@@ -34,6 +34,7 @@ def test_latest_call_by_call_time_wins_not_the_last_saved():
 	newer = call("CALL-2", 60, "qualified", "Interested", duration=120)
 	back_dated = call("CALL-3", 0, "busy", "Not Picked", logged_after=600)
 	summary = summarize_calls([newer, back_dated])
+	assert summary.last_call_agent is None
 	assert latest_status_call([newer, back_dated]).lead_status == "Interested"
 	assert summary.last_call_status == "qualified"
 	assert summary.last_call_time == T0 + timedelta(minutes=60)
@@ -50,9 +51,13 @@ def test_ties_on_call_time_break_by_creation_then_name():
 	first = call("B", 0, "busy", "Not Picked", logged_after=0)
 	second = call("A", 0, "qualified", "Interested", logged_after=1)
 	assert latest_status_call([second, first]).lead_status == "Interested"
-	same = [CallFact("X1", T0, "busy", "Not Picked"), CallFact("X2", T0, "qualified", "Interested")]
+	same = [
+		CallFact("X1", T0, "busy", "Not Picked", agent="a"),
+		CallFact("X2", T0, "qualified", "Interested", agent="b"),
+	]
 	assert latest_status_call(reversed(same)).lead_status == "Interested"
 	assert summarize_calls(reversed(same)).last_call_status == "qualified"
+	assert summarize_calls(reversed(same)).last_call_agent == "b"
 
 
 def test_connected_is_duration_above_zero_whatever_the_status():

@@ -17,6 +17,7 @@ class CallFact:
 	lead_status: str | None = None
 	duration: int = 0
 	creation: datetime | None = None
+	agent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class LeadCallSummary:
 
 	last_call_time: datetime | None
 	last_call_status: str | None
+	last_call_agent: str | None
 	call_attempts: int
 	connected_calls: int
 
@@ -40,6 +42,7 @@ def summarize_calls(calls: Iterable[CallFact]) -> LeadCallSummary:
 	return LeadCallSummary(
 		last_call_time=latest.call_time if latest else None,
 		last_call_status=latest.call_status if latest else None,
+		last_call_agent=latest.agent if latest else None,
 		call_attempts=len(ordered),
 		connected_calls=sum(1 for call in ordered if is_connected(call.duration)),
 	)

@@ -12,8 +12,14 @@ from call_status_crm.core.lead_options import APP_LEAD_STATUSES, split_options
 from call_status_crm.core.statuses import SYSTEM_STATUS_CODES
 
 SITE_OWN_OPTION = "Hot"
-APP_DOCTYPES = ("Call Status",)
-LEAD_CUSTOM_FIELDS = ("last_call_time", "last_call_status", "call_attempts", "connected_calls")
+APP_DOCTYPES = ("Call Status", "Lead Call Log", "Lead Reassignment", "Call Status CRM Settings")
+LEAD_CUSTOM_FIELDS = (
+	"last_call_time",
+	"last_call_status",
+	"last_call_agent",
+	"call_attempts",
+	"connected_calls",
+)
 LEAD_IN_APP_STATUS = "Lifecycle lead kept at Not Picked"
 LEAD_IN_SITE_STATUS = "Lifecycle lead kept at Hot"
 

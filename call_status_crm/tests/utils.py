@@ -9,6 +9,7 @@ from frappe.utils import get_test_client
 TEST_PASSWORD = "Csc-test-Pa55word!"
 AGENT = "csc.agent@example.com"
 AGENT_2 = "csc.agent2@example.com"
+AGENT_3 = "csc.agent3@example.com"
 MANAGER = "csc.manager@example.com"
 PLAIN_USER = "csc.plain@example.com"
 
@@ -41,6 +42,7 @@ def make_test_users() -> None:
 	# Agents open Leads with ERPNext's Sales User role, as the README says.
 	make_user(AGENT, ["Call Agent", "Sales User"])
 	make_user(AGENT_2, ["Call Agent", "Sales User"])
+	make_user(AGENT_3, ["Call Agent", "Sales User"])
 	make_user(MANAGER, ["Call Center Manager", "Sales User"])
 	make_user(PLAIN_USER, ["Blogger"])
 

@@ -49,6 +49,7 @@ def to_fact(call) -> CallFact:
 		lead_status=call.lead_status or None,
 		duration=call.duration or 0,
 		creation=get_datetime(call.creation) if call.creation else None,
+		agent=call.agent,
 	)
 
 
@@ -58,7 +59,15 @@ def get_call_facts(lead: str) -> list[CallFact]:
 	call = frappe.qb.DocType("Lead Call Log")
 	query = (
 		frappe.qb.from_(call)
-		.select(call.name, call.call_time, call.call_status, call.lead_status, call.duration, call.creation)
+		.select(
+			call.name,
+			call.call_time,
+			call.call_status,
+			call.lead_status,
+			call.duration,
+			call.creation,
+			call.agent,
+		)
 		.where(call.lead == lead)
 		.for_update()
 	)
@@ -70,6 +79,7 @@ def get_call_facts(lead: str) -> list[CallFact]:
 			lead_status=row.lead_status or None,
 			duration=row.duration or 0,
 			creation=row.creation,
+			agent=row.agent,
 		)
 		for row in query.run(as_dict=True)
 	]
@@ -88,6 +98,7 @@ def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -
 	values = {
 		"last_call_time": summary.last_call_time,
 		"last_call_status": summary.last_call_status,
+		"last_call_agent": summary.last_call_agent,
 		"call_attempts": summary.call_attempts,
 		"connected_calls": summary.connected_calls,
 	}

@@ -192,7 +192,8 @@ class LeadCallLog(Document):
 		if not (self.value_changed("call_status") or self.value_changed("direction")):
 			return
 		status = self.status_doc
-		audience = audience_for_source(self.source)
+		# a job closing a call (In-progress → Post processing not completed) is not an agent's pick
+		audience = None if self.flags.from_job else audience_for_source(self.source)
 		if audience and not is_visible(status.as_dict(), audience, self.direction):
 			frappe.throw(
 				_("Call status {0} cannot be picked for an {1} call.").format(
@@ -299,6 +300,8 @@ class LeadCallLog(Document):
 				exc=FollowUpRequiredError,
 				title=_("Follow-up Required"),
 			)
+		if self.has_value_changed("follow_up_at"):
+			self.follow_up_reminded = 0
 		if self.value_changed("follow_up_at") and get_datetime(self.follow_up_at) <= now_datetime():
 			frappe.throw(
 				_("Follow-up time {0} is in the past.").format(frappe.bold(self.follow_up_at)),

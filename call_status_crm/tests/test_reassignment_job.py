@@ -1,0 +1,305 @@
+import json
+import subprocess
+import sys
+
+import frappe
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_to_date, get_bench_path, now_datetime
+
+from call_status_crm.jobs import reassignment
+from call_status_crm.tests.utils import AGENT, AGENT_2, AGENT_3, make_call, make_lead, make_test_users
+
+SETTINGS = "Call Status CRM Settings"
+
+
+def configure(agents=(AGENT, AGENT_2, AGENT_3), **values):
+	settings = frappe.get_single(SETTINGS)
+	settings.update(
+		{
+			"auto_reassign_enabled": 1,
+			"strategy": "Round Robin",
+			"daily_cap": 0,
+			"same_branch_only": 0,
+			"set_lead_owner": 0,
+			"round_robin_last_agent": None,
+			**values,
+		}
+	)
+	settings.set("agents", [{"user": user} for user in agents])
+	settings.set(
+		"recycle_rules",
+		[
+			{"lead_status": "Not Picked", "delay_minutes": 30, "max_recycles": 3, "active": 1},
+			{"lead_status": "Missed", "delay_minutes": 30, "max_recycles": 3, "active": 1},
+		],
+	)
+	settings.save()
+	frappe.db.set_single_value(SETTINGS, "round_robin_last_agent", None)
+
+
+CREATED_LEADS: list[str] = []
+
+
+def not_picked_lead(name: str, agent: str = AGENT, minutes_ago: int = 40) -> str:
+	"""A lead whose last call (by `agent`, `minutes_ago`) was Busy: status Not Picked. The job commits
+	per batch, so every lead made here is deleted again by `cleanup_leads` after the test."""
+	lead = make_lead(name).name
+	CREATED_LEADS.append(lead)
+	frappe.set_user(agent)
+	make_call(lead, "busy", call_time=add_to_date(now_datetime(), minutes=-minutes_ago))
+	frappe.set_user("Administrator")
+	return lead
+
+
+def open_assignees(lead: str) -> list[str]:
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Lead", "reference_name": lead, "status": "Open"},
+		pluck="allocated_to",
+	)
+
+
+def reassignments(lead: str) -> list[tuple]:
+	return [
+		tuple(row)
+		for row in frappe.get_all(
+			"Lead Reassignment",
+			filters={"lead": lead},
+			fields=["from_agent", "to_agent", "lead_status", "recycle_number"],
+			order_by="creation",
+			as_list=True,
+		)
+	]
+
+
+class TestReassignmentJob(FrappeTestCase):
+	"""`run()` is called directly here; it commits per batch like it does in production, so each test
+	deletes its leads and restores the settings afterwards."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_test_users()
+		cleanup_leads(frappe.get_all("Lead", filters={"lead_name": ("like", "CSC %")}, pluck="name"))
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		configure()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		cleanup_leads(CREATED_LEADS)
+		CREATED_LEADS.clear()
+		configure(auto_reassign_enabled=0)
+		frappe.db.commit()
+
+	def test_a_due_lead_goes_to_another_agent(self):
+		lead = not_picked_lead("CSC Recycle Lead")
+		summary = reassignment.run()
+		self.assertEqual((summary["reassigned"], summary["due"]), (1, 1))
+		self.assertEqual(open_assignees(lead), [AGENT_2])
+		self.assertEqual(reassignments(lead), [(AGENT, AGENT_2, "Not Picked", 1)])
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{"reference_doctype": "Lead", "reference_name": lead, "content": ("like", "%Re-assigned%")},
+			)
+		)
+		self.assertEqual(frappe.db.get_value("Lead", lead, "status"), "Not Picked")
+		last_run = json.loads(frappe.db.get_single_value(SETTINGS, "last_run_summary"))
+		self.assertEqual(last_run["reassigned"], 1)
+
+	def test_a_lead_is_not_due_before_its_delay(self):
+		lead = not_picked_lead("CSC Fresh Lead", minutes_ago=10)
+		self.assertEqual(reassignment.run()["reassigned"], 0)
+		self.assertEqual(open_assignees(lead), [])
+
+	def test_other_statuses_and_inactive_rules_are_left_alone(self):
+		lead = make_lead("CSC Interested Lead").name
+		make_call(lead, "qualified", duration=30, call_time=add_to_date(now_datetime(), hours=-5))
+		missed = make_lead("CSC Missed Lead").name
+		CREATED_LEADS.extend([lead, missed])
+		make_call(missed, "missed", direction="Incoming", call_time=add_to_date(now_datetime(), hours=-5))
+		settings = frappe.get_single(SETTINGS)
+		settings.recycle_rules[1].active = 0
+		settings.save()
+		self.assertEqual(reassignment.run()["reassigned"], 0)
+
+	def test_delay_counts_from_the_last_reassignment_and_maximum_recycles_hold(self):
+		settings = frappe.get_single(SETTINGS)
+		settings.recycle_rules[0].max_recycles = 2
+		settings.save()
+		lead = not_picked_lead("CSC Twice Lead")
+		now = now_datetime()
+		self.assertEqual(reassignment.run(now)["reassigned"], 1)
+		self.assertEqual(reassignment.run(add_to_date(now, minutes=20))["reassigned"], 0)
+		self.assertEqual(reassignment.run(add_to_date(now, minutes=31))["reassigned"], 1)
+		self.assertEqual(reassignment.run(add_to_date(now, minutes=120))["reassigned"], 0)
+		rows = reassignments(lead)
+		self.assertEqual([(row[1], row[3]) for row in rows], [(AGENT_2, 1), (AGENT_3, 2)])
+		self.assertEqual(rows[1][0], AGENT_2)
+		self.assertEqual(open_assignees(lead), [AGENT_3])
+
+	def test_never_back_to_the_current_agent(self):
+		configure(agents=(AGENT, AGENT_2))
+		lead = not_picked_lead("CSC Two Agents Lead")
+		now = now_datetime()
+		self.assertEqual(reassignment.run(now)["reassigned"], 1)  # AGENT called it: AGENT_2 gets it
+		# AGENT_2 is assigned and AGENT was the last caller: nobody else is left
+		summary = reassignment.run(add_to_date(now, minutes=31))
+		self.assertEqual((summary["reassigned"], summary["skipped_no_agent"]), (0, 1))
+		self.assertEqual(open_assignees(lead), [AGENT_2])
+
+	def test_round_robin_continues_across_runs(self):
+		configure(agents=(AGENT_2, AGENT_3, AGENT))
+		first = not_picked_lead("CSC RR 1", agent=AGENT, minutes_ago=50)
+		second = not_picked_lead("CSC RR 2", agent=AGENT, minutes_ago=45)
+		self.assertEqual(reassignment.run()["reassigned"], 2)
+		self.assertEqual((open_assignees(first), open_assignees(second)), ([AGENT_2], [AGENT_3]))
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "round_robin_last_agent"), AGENT_3)
+		third = not_picked_lead("CSC RR 3", agent=AGENT_3, minutes_ago=40)
+		self.assertEqual(reassignment.run()["reassigned"], 1)
+		# agents go round in name order (AGENT_2, AGENT_3, AGENT): after AGENT_3 comes AGENT
+		self.assertEqual(open_assignees(third), [AGENT])
+
+	def test_least_open_leads(self):
+		configure(strategy="Least Open Leads")
+		for i in range(2):
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"allocated_to": AGENT_2,
+					"reference_type": "Lead",
+					"reference_name": make_lead(f"CSC Busy {i}").name,
+					"description": "open",
+				}
+			).insert()
+		lead = not_picked_lead("CSC Least Lead")
+		self.assertEqual(reassignment.run()["reassigned"], 1)
+		self.assertEqual(open_assignees(lead), [AGENT_3])
+
+	def test_daily_cap(self):
+		configure(agents=(AGENT, AGENT_2), daily_cap=1)
+		first = not_picked_lead("CSC Cap 1", minutes_ago=50)
+		second = not_picked_lead("CSC Cap 2", minutes_ago=45)
+		summary = reassignment.run()
+		self.assertEqual((summary["reassigned"], summary["skipped_no_agent"]), (1, 1))
+		self.assertEqual((open_assignees(first), open_assignees(second)), ([AGENT_2], []))
+
+	def test_set_lead_owner(self):
+		configure(set_lead_owner=1)
+		lead = not_picked_lead("CSC Owner Lead")
+		reassignment.run()
+		self.assertEqual(frappe.db.get_value("Lead", lead, "lead_owner"), AGENT_2)
+
+	def test_a_call_logged_after_selection_wins(self):
+		lead = not_picked_lead("CSC Race Lead")
+		settings = frappe.get_single(SETTINGS)
+		rules = reassignment.active_rules([row.as_dict() for row in settings.recycle_rules])
+		candidate = next(c for c in reassignment.get_candidates(rules, settings) if c.name == lead)
+		picker = reassignment.make_picker(settings, now_datetime())
+		# the agent calls again between selection and assignment
+		frappe.set_user(AGENT)
+		make_call(lead, "no_answer", call_time=add_to_date(now_datetime(), minutes=-1))
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			reassignment.reassign_lead(candidate, picker, settings, now_datetime()), "skipped_changed"
+		)
+		self.assertEqual(open_assignees(lead), [])
+		self.assertEqual(reassignments(lead), [])
+
+	def test_a_run_holding_the_lock_keeps_a_second_run_out(self):
+		lead = not_picked_lead("CSC Lock Lead")
+		frappe.db.commit()
+		with self.secondary_connection():
+			self.assertTrue(reassignment.acquire_lock())
+			try:
+				with self.primary_connection():
+					self.assertEqual(reassignment.run()["reassigned"], 0)
+					self.assertEqual(reassignments(lead), [])
+			finally:
+				reassignment.release_lock()
+		self.assertEqual(reassignment.run()["reassigned"], 1)
+
+	def test_scheduler_dispatches_one_deduplicated_job_only_when_enabled(self):
+		from frappe.utils.background_jobs import get_queue, is_job_enqueued
+
+		queue = get_queue("long")
+		job_id = f"{frappe.local.site}::{reassignment.JOB_ID}"
+
+		def delete_job():
+			if job := queue.fetch_job(job_id):
+				job.delete()
+
+		delete_job()
+		self.addCleanup(delete_job)
+		configure(auto_reassign_enabled=0)
+		reassignment.enqueue()
+		self.assertFalse(is_job_enqueued(reassignment.JOB_ID))
+		configure(auto_reassign_enabled=1)
+		reassignment.enqueue()
+		reassignment.enqueue()
+		self.assertTrue(is_job_enqueued(reassignment.JOB_ID))
+		self.assertEqual([job.id for job in queue.get_jobs()].count(job_id), 1)
+
+
+def cleanup_leads(leads):
+	frappe.db.rollback()
+	for lead in leads:
+		if not frappe.db.exists("Lead", lead):
+			continue
+		for name in frappe.get_all("Lead Call Log", filters={"lead": lead}, pluck="name"):
+			frappe.delete_doc("Lead Call Log", name, force=True, ignore_permissions=True)
+		frappe.db.delete("Lead Reassignment", {"lead": lead})
+		frappe.db.delete("ToDo", {"reference_type": "Lead", "reference_name": lead})
+		frappe.db.delete("Comment", {"reference_doctype": "Lead", "reference_name": lead})
+		frappe.delete_doc("Lead", lead, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+class TestReassignmentThroughWorkers(FrappeTestCase):
+	"""Runs through real RQ workers on the bench's Redis: two overlapping runs never double-assign."""
+
+	def test_two_workers_running_at_once_assign_each_lead_once(self):
+		from frappe.utils.background_jobs import get_queue
+
+		make_test_users()
+		configure()
+		leads = [not_picked_lead(f"CSC Worker Lead {i}", minutes_ago=40 + i) for i in range(6)]
+		frappe.db.commit()
+		self.addCleanup(cleanup_leads, list(leads))
+		self.addCleanup(lambda: (configure(auto_reassign_enabled=0), frappe.db.commit()))
+
+		queue = get_queue("long")
+		for job_id in (reassignment.JOB_ID, reassignment.JOB_ID):
+			frappe.enqueue(reassignment.__name__ + ".run", queue="long", job_id=job_id, deduplicate=True)
+		jobs = [job for job in queue.get_jobs() if job.id.endswith(reassignment.JOB_ID)]
+		self.assertEqual(len(jobs), 1, "the deduplicated dispatch queued one job")
+		# a second run queued under another id (as "Run now" racing the scheduler could) must not double-assign
+		frappe.enqueue(reassignment.__name__ + ".run", queue="long", job_id="csc-test-second-run")
+
+		sites = get_bench_path() + "/sites"
+		worker = [
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			"long",
+			"--burst",
+		]
+		workers = [
+			subprocess.Popen(worker, cwd=sites, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+			for _ in range(2)
+		]
+		outputs = [w.communicate(timeout=300)[0].decode() for w in workers]
+		for w, out in zip(workers, outputs, strict=True):
+			self.assertEqual(w.returncode, 0, out)
+
+		frappe.db.rollback()  # a fresh snapshot: see what the workers committed
+		for lead in leads:
+			self.assertEqual(len(reassignments(lead)), 1, lead)
+			self.assertEqual(len(open_assignees(lead)), 1, lead)
+		self.assertEqual(frappe.db.exists("Error Log", {"reference_name": ("in", leads)}), None)
