@@ -7,7 +7,15 @@ from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_to_date, get_bench_path, now_datetime
 
 from call_status_crm.jobs import reassignment
-from call_status_crm.tests.utils import AGENT, AGENT_2, AGENT_3, make_call, make_lead, make_test_users
+from call_status_crm.tests.utils import (
+	AGENT,
+	AGENT_2,
+	AGENT_3,
+	cleanup_leads,
+	make_call,
+	make_lead,
+	make_test_users,
+)
 
 SETTINGS = "Call Status CRM Settings"
 
@@ -242,20 +250,6 @@ class TestReassignmentJob(FrappeTestCase):
 		reassignment.enqueue()
 		self.assertTrue(is_job_enqueued(reassignment.JOB_ID))
 		self.assertEqual([job.id for job in queue.get_jobs()].count(job_id), 1)
-
-
-def cleanup_leads(leads):
-	frappe.db.rollback()
-	for lead in leads:
-		if not frappe.db.exists("Lead", lead):
-			continue
-		for name in frappe.get_all("Lead Call Log", filters={"lead": lead}, pluck="name"):
-			frappe.delete_doc("Lead Call Log", name, force=True, ignore_permissions=True)
-		frappe.db.delete("Lead Reassignment", {"lead": lead})
-		frappe.db.delete("ToDo", {"reference_type": "Lead", "reference_name": lead})
-		frappe.db.delete("Comment", {"reference_doctype": "Lead", "reference_name": lead})
-		frappe.delete_doc("Lead", lead, force=True, ignore_permissions=True)
-	frappe.db.commit()
 
 
 class TestReassignmentThroughWorkers(FrappeTestCase):

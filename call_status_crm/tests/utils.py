@@ -96,3 +96,19 @@ def error_text(response) -> str:
 	for message in json.loads(body.get("_server_messages") or "[]"):
 		parts.append(json.loads(message).get("message", ""))
 	return " | ".join(parts)
+
+
+def cleanup_leads(leads):
+	"""Delete leads a test committed (jobs commit per batch), with their calls, assignments and logs."""
+	frappe.db.rollback()
+	for lead in leads:
+		if not frappe.db.exists("Lead", lead):
+			continue
+		for name in frappe.get_all("Lead Call Log", filters={"lead": lead}, pluck="name"):
+			frappe.delete_doc("Lead Call Log", name, force=True, ignore_permissions=True)
+		frappe.db.delete("Lead Reassignment", {"lead": lead})
+		frappe.db.delete("ToDo", {"reference_type": "Lead", "reference_name": lead})
+		frappe.db.delete("Comment", {"reference_doctype": "Lead", "reference_name": lead})
+		frappe.db.delete("Notification Log", {"document_type": "Lead", "document_name": lead})
+		frappe.delete_doc("Lead", lead, force=True, ignore_permissions=True)
+	frappe.db.commit()
