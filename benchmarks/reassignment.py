@@ -20,6 +20,7 @@ PREFIX = "CSC-BENCH-"
 
 
 def seed(leads: int, agents: int) -> list[str]:
+	frappe.flags.in_import = True  # Frappe throttles creating more than 60 users a minute otherwise
 	users = []
 	for i in range(agents):
 		email = f"csc.bench.agent{i:03d}@example.com"
@@ -28,6 +29,7 @@ def seed(leads: int, agents: int) -> list[str]:
 				{"doctype": "User", "email": email, "first_name": f"Bench Agent {i}", "send_welcome_email": 0}
 			).insert(ignore_permissions=True)
 			user.add_roles("Call Agent", "Sales User")
+		frappe.db.set_value("User", email, "enabled", 1)
 		users.append(email)
 	called = add_to_date(now_datetime(), hours=-2)
 	fields = [
@@ -68,6 +70,7 @@ def seed(leads: int, agents: int) -> list[str]:
 				company,
 			)
 		)
+	frappe.flags.in_import = False
 	frappe.db.bulk_insert("Lead", fields, rows, ignore_duplicates=True)
 	frappe.db.commit()
 	return users
@@ -149,7 +152,10 @@ def time_assignment_rule(users: list[str], leads: list[str]) -> float:
 			"rule": "Round Robin",
 			"assign_condition": 'status == "Not Picked" and name.startswith("CSC-BENCH-")',
 			"users": [{"user": user} for user in users],
-			"assignment_days": [],
+			"assignment_days": [
+				{"day": day}
+				for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+			],
 		}
 	).insert(ignore_permissions=True)
 	frappe.db.commit()

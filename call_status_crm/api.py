@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import upsert_call
 from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, matches_direction, sort_key, visible_statuses
 
 CALL_STATUS_API_FIELDS = (
@@ -88,3 +89,214 @@ def search_call_statuses(doctype, txt, searchfield, start, page_len, filters):
 	rows = [s for s in rows if txt in s.code or txt in _(s.status_title).lower()]
 	start, page_len = frappe.utils.cint(start), frappe.utils.cint(page_len) or 20
 	return [(s.name, _(s.status_title)) for s in rows[start : start + page_len]]
+
+
+class UnknownLeadError(frappe.DoesNotExistError):
+	pass
+
+
+class UnknownCallError(frappe.DoesNotExistError):
+	pass
+
+
+class InvalidDatetimeError(frappe.ValidationError):
+	pass
+
+
+class InvalidCallInputError(frappe.ValidationError):
+	pass
+
+
+SOURCES = ("Manual", "Dialler", "AI Agent", "Telephony")
+LIVE_STATUS = "in_progress"
+
+
+@frappe.whitelist(methods=["POST"])
+def log_call(
+	call_status: str,
+	lead: str | None = None,
+	direction: str = "Outgoing",
+	call_time: str | None = None,
+	duration: int = 0,
+	phone: str | None = None,
+	note: str | None = None,
+	lead_status: str | None = None,
+	follow_up_at: str | None = None,
+	external_id: str | None = None,
+	recording_url: str | None = None,
+	campaign: str | None = None,
+	agent: str | None = None,
+	source: str = "Dialler",
+) -> dict:
+	"""Log one call. Idempotent by `external_id`: sending the same id again updates that call."""
+	frappe.has_permission("Lead Call Log", "create", throw=True)
+	values = call_values(
+		call_status=call_status,
+		lead=lead,
+		direction=direction,
+		call_time=call_time,
+		duration=duration,
+		phone=phone,
+		note=note,
+		lead_status=lead_status,
+		follow_up_at=follow_up_at,
+		external_id=external_id,
+		recording_url=recording_url,
+		campaign=campaign,
+		agent=agent,
+		source=source,
+	)
+	return call_response(upsert_call(values))
+
+
+@frappe.whitelist(methods=["POST"])
+def start_call(
+	external_id: str,
+	lead: str | None = None,
+	direction: str = "Outgoing",
+	phone: str | None = None,
+	call_time: str | None = None,
+	agent: str | None = None,
+	campaign: str | None = None,
+	source: str = "Dialler",
+) -> dict:
+	"""A dialler's call started: the call is logged In-progress. A start that arrives after the call's
+	end (events out of order) changes nothing."""
+	frappe.has_permission("Lead Call Log", "create", throw=True)
+	existing = get_call_by_external_id(external_id)
+	if existing:
+		existing.check_permission("read")
+		return call_response(existing)
+	values = call_values(
+		call_status=LIVE_STATUS,
+		lead=lead,
+		direction=direction,
+		phone=phone,
+		call_time=call_time,
+		agent=agent,
+		campaign=campaign,
+		external_id=external_id,
+		source=source,
+	)
+	return call_response(upsert_call(values))
+
+
+@frappe.whitelist(methods=["POST"])
+def end_call(
+	external_id: str,
+	call_status: str,
+	duration: int = 0,
+	note: str | None = None,
+	lead_status: str | None = None,
+	follow_up_at: str | None = None,
+	recording_url: str | None = None,
+	lead: str | None = None,
+	direction: str | None = None,
+	phone: str | None = None,
+	call_time: str | None = None,
+	agent: str | None = None,
+	source: str = "Dialler",
+) -> dict:
+	"""A dialler's call ended: the call gets its final status and duration. When the end arrives before
+	the start, the call is created from the end (it then needs the lead, or the caller's phone)."""
+	frappe.has_permission("Lead Call Log", "create", throw=True)
+	existing = get_call_by_external_id(external_id)
+	if not existing and not (lead or phone):
+		frappe.throw(
+			_("No call with external ID {0}: start it first, or send the lead with the end.").format(
+				frappe.bold(external_id)
+			),
+			exc=UnknownCallError,
+			title=_("Unknown Call"),
+		)
+	values = call_values(
+		call_status=call_status,
+		duration=duration,
+		note=note,
+		lead_status=lead_status,
+		follow_up_at=follow_up_at,
+		recording_url=recording_url,
+		external_id=external_id,
+		source=source,
+		**(
+			{}
+			if existing
+			else {
+				"lead": lead,
+				"direction": direction or "Outgoing",
+				"phone": phone,
+				"call_time": call_time,
+				"agent": agent,
+			}
+		),
+	)
+	return call_response(upsert_call(values))
+
+
+@frappe.whitelist(methods=["POST"])
+def schedule_follow_up(call: str, follow_up_at: str, note: str | None = None) -> dict:
+	"""Give a call a follow-up (a ToDo for its agent on the lead), or move the one it has."""
+	if not frappe.db.exists("Lead Call Log", call):
+		frappe.throw(_("Call {0} does not exist.").format(frappe.bold(call)), exc=UnknownCallError)
+	doc = frappe.get_doc("Lead Call Log", call)
+	doc.check_permission("write")
+	doc.follow_up_at = parse_datetime(follow_up_at, _("Follow-up At"))
+	if note:
+		doc.note = note
+	doc.save()
+	return call_response(doc)
+
+
+def call_values(**values) -> dict:
+	"""Check what an integration sent and turn it into Lead Call Log values (only what was sent)."""
+	if values.get("lead") and not frappe.db.exists("Lead", values["lead"]):
+		frappe.throw(_("Lead {0} does not exist.").format(frappe.bold(values["lead"])), exc=UnknownLeadError)
+	if values.get("direction") and values["direction"] not in ("Outgoing", "Incoming"):
+		frappe.throw(
+			_("Direction {0} is not valid: use Outgoing or Incoming.").format(
+				frappe.bold(values["direction"])
+			),
+			exc=InvalidDirectionError,
+		)
+	if values.get("source") and values["source"] not in SOURCES:
+		frappe.throw(
+			_("Source {0} is not valid: use one of {1}.").format(
+				frappe.bold(values["source"]), ", ".join(SOURCES)
+			),
+			exc=InvalidCallInputError,
+		)
+	for fieldname, label in (("call_time", _("Call Time")), ("follow_up_at", _("Follow-up At"))):
+		if values.get(fieldname):
+			values[fieldname] = parse_datetime(values[fieldname], label)
+	return {key: value for key, value in values.items() if value is not None and value != ""}
+
+
+def parse_datetime(value, label: str):
+	try:
+		return frappe.utils.get_datetime(value)
+	except Exception:
+		frappe.throw(
+			_("{0} {1} is not a date and time (use YYYY-MM-DD HH:MM:SS).").format(label, frappe.bold(value)),
+			exc=InvalidDatetimeError,
+			title=_("Invalid Date and Time"),
+		)
+
+
+def get_call_by_external_id(external_id: str):
+	name = frappe.db.get_value("Lead Call Log", {"external_id": external_id}, "name")
+	return frappe.get_doc("Lead Call Log", name) if name else None
+
+
+def call_response(doc) -> dict:
+	return {
+		"name": doc.name,
+		"external_id": doc.external_id,
+		"lead": doc.lead,
+		"call_status": doc.call_status,
+		"outcome": doc.outcome,
+		"lead_status": doc.lead_status,
+		"duration": doc.duration,
+		"is_connected": bool(doc.is_connected),
+		"follow_up": doc.follow_up,
+		"lead_status_now": frappe.db.get_value("Lead", doc.lead, "status") if doc.lead else None,
+	}
