@@ -26,7 +26,13 @@ def seed(leads: int, agents: int) -> list[str]:
 		email = f"csc.bench.agent{i:03d}@example.com"
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": f"Bench Agent {i}", "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": f"Bench Agent {i}",
+					"send_welcome_email": 0,
+					"enabled": 1,
+				}
 			).insert(ignore_permissions=True)
 			user.add_roles("Call Agent", "Sales User")
 		frappe.db.set_value("User", email, "enabled", 1)

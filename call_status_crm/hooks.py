@@ -56,3 +56,4 @@ scheduler_events = {
 		],
 	},
 }
+app_include_js = "call_status_crm.bundle.js"

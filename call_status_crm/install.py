@@ -22,6 +22,7 @@ def after_migrate():
 
 
 def ensure_app_records():
+	ensure_indexes()
 	ensure_lead_status_options()
 	ensure_system_call_statuses()
 	apply_default_settings()
@@ -32,6 +33,16 @@ def before_uninstall():
 	release_lead_status_options()
 	# remove_app deletes single DocTypes without their values; a reinstall must start from defaults.
 	frappe.db.delete("Singles", {"doctype": "Call Status CRM Settings"})
+
+
+def ensure_indexes() -> None:
+	"""Composite indexes added in a later release reach existing sites on migrate (add_index skips an
+	index that exists), not only when the DocType's JSON changes."""
+	from call_status_crm.call_status_crm.doctype.lead_call_log import lead_call_log
+	from call_status_crm.call_status_crm.doctype.lead_reassignment import lead_reassignment
+
+	lead_call_log.on_doctype_update()
+	lead_reassignment.on_doctype_update()
 
 
 def ensure_system_call_statuses() -> list[str]:

@@ -360,3 +360,19 @@ def upsert_call(values: dict, ignore_permissions: bool = False) -> "LeadCallLog"
 	doc = frappe.get_doc({"doctype": "Lead Call Log", **values})
 	doc.insert(ignore_permissions=ignore_permissions)
 	return doc
+
+
+def on_doctype_update():
+	"""Indexes the reports and lookups need (DESIGN.md §6): each covers the columns its query reads."""
+	frappe.db.add_index(
+		"Lead Call Log", ["call_time", "call_status", "outcome", "is_connected"], "call_time_status_index"
+	)
+	frappe.db.add_index(
+		"Lead Call Log",
+		["agent", "call_time", "outcome", "is_connected", "duration"],
+		"agent_call_time_index",
+	)
+	frappe.db.add_index(
+		"Lead Call Log", ["campaign", "call_time", "lead", "is_connected"], "campaign_call_time_index"
+	)
+	frappe.db.add_index("Lead Call Log", ["lead", "direction", "call_time"], "lead_direction_call_time_index")

@@ -1,0 +1,194 @@
+"""Benchmark: posting calls over HTTP to the bench's web server on 127.0.0.1 from concurrent clients.
+
+Times `call_status_crm.api.log_call` (token auth, as a Call Agent) against inserting ERPNext's own
+Call Log through REST (`POST /api/resource/Call Log`, as Administrator), the same number of requests
+from the same number of client threads, in the same run. Prints calls/s and latency percentiles.
+
+	benchmarks/run api --calls 2000 --clients 4 --workers 4
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import frappe
+import requests
+from frappe.utils import add_to_date, now_datetime
+
+PREFIX = "csc-bench-api-"
+
+
+def setup(site: str) -> dict:
+	frappe.init(site=site)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	from frappe.core.doctype.user.user import generate_keys
+
+	from call_status_crm.tests.utils import AGENT, make_test_users
+
+	make_test_users()
+	agent_secret = generate_keys(AGENT)["api_secret"]
+	admin_secret = generate_keys("Administrator")["api_secret"]
+	leads = []
+	for i in range(20):
+		name = f"Bench API Lead {i}"
+		lead = (
+			frappe.db.get_value("Lead", {"lead_name": name})
+			or frappe.get_doc({"doctype": "Lead", "lead_name": name}).insert(ignore_permissions=True).name
+		)
+		leads.append(lead)
+	frappe.db.commit()
+	tokens = {
+		"agent": f"token {frappe.db.get_value('User', AGENT, 'api_key')}:{agent_secret}",
+		"admin": f"token {frappe.db.get_value('User', 'Administrator', 'api_key')}:{admin_secret}",
+	}
+	frappe.destroy()
+	return {"leads": leads, "tokens": tokens}
+
+
+def cleanup(site: str, leads: list[str]) -> None:
+	frappe.init(site=site)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	from call_status_crm.tests.utils import cleanup_leads
+
+	frappe.db.delete("Call Log", {"name": ("like", f"{PREFIX}%")})
+	frappe.db.delete("Dynamic Link", {"parenttype": "Call Log", "parent": ("like", f"{PREFIX}%")})
+	cleanup_leads(leads)
+	frappe.destroy()
+
+
+def hammer(
+	base: str, site: str, token: str, payloads: list[tuple[str, dict]], clients: int
+) -> tuple[float, list[float], int]:
+	latencies: list[float] = []
+	errors = [0]
+	lock = threading.Lock()
+	chunks = [payloads[i::clients] for i in range(clients)]
+
+	def worker(chunk):
+		session = requests.Session()
+		session.headers.update({"Authorization": token, "Host": site, "Accept": "application/json"})
+		for path, payload in chunk:
+			started = time.perf_counter()
+			response = session.post(base + path, json=payload, timeout=60)
+			elapsed = time.perf_counter() - started
+			with lock:
+				latencies.append(elapsed)
+				if response.status_code != 200:
+					errors[0] += 1
+					if errors[0] <= 3:
+						print("error", response.status_code, response.text[:300])
+
+	threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
+	started = time.perf_counter()
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join()
+	return time.perf_counter() - started, latencies, errors[0]
+
+
+def report(label: str, seconds: float, latencies: list[float], errors: int) -> float:
+	ordered = sorted(latencies)
+	p95 = ordered[int(0.95 * (len(ordered) - 1))]
+	rate = len(latencies) / seconds
+	print(
+		f"{label}: {len(latencies)} requests in {seconds:.2f} s = {rate:.1f} calls/s; "
+		f"latency p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; errors {errors}"
+	)
+	return rate
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("--site", default="bench_site")
+	parser.add_argument("--calls", type=int, default=2000)
+	parser.add_argument("--clients", type=int, default=4)
+	parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+	parser.add_argument("--port", type=int, default=8012)
+	args = parser.parse_args()
+
+	seeded = setup(args.site)
+	server = subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"gunicorn",
+			"-b",
+			f"127.0.0.1:{args.port}",
+			"-w",
+			str(args.workers),
+			"-t",
+			"120",
+			"frappe.app:application",
+		],
+		cwd=os.getcwd(),
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	base = f"http://127.0.0.1:{args.port}"
+	try:
+		for _ in range(120):
+			try:
+				if requests.get(base + "/api/method/ping", headers={"Host": args.site}, timeout=2).ok:
+					break
+			except requests.ConnectionError:
+				time.sleep(0.5)
+		call_time = str(add_to_date(now_datetime(), minutes=-30))
+		leads = seeded["leads"]
+		ours = [
+			(
+				"/api/method/call_status_crm.api.log_call",
+				{
+					"lead": leads[i % len(leads)],
+					"call_status": ("busy", "called", "no_answer")[i % 3],
+					"duration": (0, 35, 0)[i % 3],
+					"call_time": call_time,
+					"external_id": f"{PREFIX}ours-{i}",
+				},
+			)
+			for i in range(args.calls)
+		]
+		theirs = [
+			(
+				"/api/resource/Call Log",
+				{
+					"id": f"{PREFIX}{i}",
+					"from": "+912240000000",
+					"to": f"+9198700{i:05d}",
+					"type": "Outgoing",
+					"status": "Completed",
+					"duration": 35,
+					"start_time": call_time,
+				},
+			)
+			for i in range(args.calls)
+		]
+		# warm both paths up (first requests import modules and fill caches)
+		hammer(base, args.site, seeded["tokens"]["agent"], ours[:20], args.clients)
+		hammer(base, args.site, seeded["tokens"]["admin"], theirs[:20], args.clients)
+		print(
+			f"{args.calls - 20} requests each, {args.clients} concurrent clients, gunicorn {args.workers} workers, 127.0.0.1"
+		)
+		rate_ours = report(
+			"call_status_crm log_call",
+			*hammer(base, args.site, seeded["tokens"]["agent"], ours[20:], args.clients),
+		)
+		rate_theirs = report(
+			"ERPNext Call Log via REST",
+			*hammer(base, args.site, seeded["tokens"]["admin"], theirs[20:], args.clients),
+		)
+		print(f"ratio (ERPNext Call Log rate / log_call rate): {rate_theirs / rate_ours:.2f}x")
+	finally:
+		server.terminate()
+		server.wait(timeout=30)
+		cleanup(args.site, seeded["leads"])
+
+
+if __name__ == "__main__":
+	main()

@@ -1,0 +1,115 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Sum
+from pypika.terms import Case
+
+from call_status_crm.core.reports import rate
+from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run
+
+
+@frappe.read_only()
+def execute(filters=None):
+	filters = prepare_filters(filters)
+	data = get_data(filters)
+	return get_columns(), data, None, get_chart(data), get_summary(data)
+
+
+def get_data(filters) -> list[dict]:
+	call = calls_table()
+	query = (
+		frappe.qb.from_(call)
+		.select(
+			call.agent,
+			call.branch,
+			call.department,
+			Count("*").as_("calls"),
+			Sum(Case().when(call.outcome == "Attempt", 1).else_(0)).as_("attempts"),
+			Sum(call.is_connected).as_("connected"),
+			Sum(call.duration).as_("talk_time"),
+			Sum(Case().when(call.duration == 0, 1).else_(0)).as_("zero_duration"),
+			Sum(Case().when(call.follow_up_at.isnotnull(), 1).else_(0)).as_("follow_ups"),
+			Sum(Case().when(call.outcome == "Missed", 1).else_(0)).as_("missed"),
+		)
+		.groupby(call.agent, call.branch, call.department)
+		.orderby(Count("*"), order=frappe.qb.desc)
+	)
+	rows = run(filter_calls(query, call, filters))
+	names = dict(
+		frappe.get_all(
+			"User",
+			filters={"name": ("in", [r.agent for r in rows if r.agent])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
+	for row in rows:
+		row.agent_name = names.get(row.agent) or row.agent or _("Not set")
+		row.talk_time = int(row.talk_time or 0)
+		row.connect_rate = rate(row.connected, row.calls)
+		# the average length of a call that connected (calls of 0 s would only dilute it)
+		row.average_duration = round(row.talk_time / row.connected, 1) if row.connected else 0.0
+	return rows
+
+
+def get_columns() -> list[dict]:
+	return [
+		{"fieldname": "agent", "label": _("Agent"), "fieldtype": "Link", "options": "User", "width": 180},
+		{"fieldname": "agent_name", "label": _("Agent Name"), "fieldtype": "Data", "width": 150},
+		{"fieldname": "branch", "label": _("Branch"), "fieldtype": "Link", "options": "Branch", "width": 120},
+		{
+			"fieldname": "department",
+			"label": _("Department"),
+			"fieldtype": "Link",
+			"options": "Department",
+			"width": 140,
+		},
+		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "attempts", "label": _("Attempts"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "connected", "label": _("Connected"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "connect_rate", "label": _("Connect Rate"), "fieldtype": "Percent", "width": 110},
+		{"fieldname": "talk_time", "label": _("Talk Time"), "fieldtype": "Duration", "width": 120},
+		{
+			"fieldname": "average_duration",
+			"label": _("Average Duration (s)"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 150,
+		},
+		{"fieldname": "zero_duration", "label": _("Zero-duration Calls"), "fieldtype": "Int", "width": 140},
+		{"fieldname": "follow_ups", "label": _("Follow-ups"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 80},
+	]
+
+
+def get_chart(data) -> dict:
+	top = data[:20]
+	return {
+		"data": {
+			"labels": [row.agent_name for row in top],
+			"datasets": [
+				{"name": _("Calls"), "values": [row.calls for row in top]},
+				{"name": _("Connected"), "values": [row.connected for row in top]},
+			],
+		},
+		"type": "bar",
+	}
+
+
+def get_summary(data) -> list[dict]:
+	calls = sum(row.calls for row in data)
+	connected = sum(row.connected for row in data)
+	talk_time = sum(row.talk_time for row in data)
+	return [
+		{"value": len(data), "label": _("Agents"), "datatype": "Int", "indicator": "Blue"},
+		{"value": calls, "label": _("Calls"), "datatype": "Int", "indicator": "Blue"},
+		{
+			"value": rate(connected, calls),
+			"label": _("Connect Rate"),
+			"datatype": "Percent",
+			"indicator": "Green",
+		},
+		{"value": talk_time, "label": _("Talk Time"), "datatype": "Duration", "indicator": "Green"},
+	]

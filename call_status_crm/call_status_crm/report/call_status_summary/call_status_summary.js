@@ -1,0 +1,19 @@
+// Copyright (c) 2026, call_status_crm developers
+// For license information, please see license.txt
+
+frappe.query_reports["Call Status Summary"] = {
+	filters: call_status_crm.report_filters([
+		{
+			fieldname: "period",
+			label: __("Period"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Daily", label: __("Daily") },
+				{ value: "Weekly", label: __("Weekly") },
+				{ value: "Monthly", label: __("Monthly") },
+			],
+			default: "Daily",
+			reqd: 1,
+		},
+	]),
+};

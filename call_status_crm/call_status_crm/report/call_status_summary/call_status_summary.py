@@ -1,0 +1,114 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Date, Sum
+from frappe.utils.data import get_first_day_of_the_week
+from pypika.terms import Case
+
+from call_status_crm.core.reports import PERIODS, fold_periods, rate
+from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run, status_titles
+
+
+@frappe.read_only()
+def execute(filters=None):
+	filters = prepare_filters(filters)
+	filters.period = filters.period or "Daily"
+	if filters.period not in PERIODS:
+		frappe.throw(_("Period must be one of {0}.").format(", ".join(PERIODS)))
+	periods = fold_periods(get_daily_rows(filters), filters.period, get_first_day_of_the_week())
+	titles = status_titles()
+	statuses = [code for code in titles if any(code in bucket["by_status"] for bucket in periods.values())]
+	data = get_data(periods, statuses)
+	return (
+		get_columns(filters, statuses, titles),
+		data,
+		None,
+		get_chart(periods, statuses, titles),
+		get_summary(data),
+	)
+
+
+def get_daily_rows(filters) -> list[dict]:
+	"""Calls per day and status, counted in the database."""
+	call = calls_table()
+	query = (
+		frappe.qb.from_(call)
+		.select(
+			Date(call.call_time).as_("day"),
+			call.call_status,
+			Count("*").as_("calls"),
+			Sum(Case().when(call.outcome == "Attempt", 1).else_(0)).as_("attempts"),
+			Sum(call.is_connected).as_("connected"),
+			Sum(Case().when(call.outcome == "Missed", 1).else_(0)).as_("missed"),
+		)
+		.groupby(Date(call.call_time), call.call_status)
+	)
+	return run(filter_calls(query, call, filters))
+
+
+def get_columns(filters, statuses, titles) -> list[dict]:
+	period_label = {"Daily": _("Day"), "Weekly": _("Week Starting"), "Monthly": _("Month Starting")}
+	columns = [
+		{"fieldname": "period", "label": period_label[filters.period], "fieldtype": "Date", "width": 120}
+	]
+	columns += [
+		{"fieldname": f"status_{code}", "label": titles[code], "fieldtype": "Int", "width": 110}
+		for code in statuses
+	]
+	columns += [
+		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "attempts", "label": _("Attempts"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "connected", "label": _("Connected"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "connect_rate", "label": _("Connect Rate"), "fieldtype": "Percent", "width": 110},
+	]
+	return columns
+
+
+def get_data(periods, statuses) -> list[dict]:
+	data = []
+	for start, bucket in periods.items():
+		row = {"period": start}
+		row.update({f"status_{code}": bucket["by_status"].get(code, 0) for code in statuses})
+		row.update({key: bucket[key] for key in ("calls", "attempts", "connected", "missed")})
+		row["connect_rate"] = rate(bucket["connected"], bucket["calls"])
+		data.append(row)
+	return data
+
+
+def get_chart(periods, statuses, titles) -> dict:
+	return {
+		"data": {
+			"labels": [frappe.format(start, "Date") for start in periods],
+			"datasets": [
+				{
+					"name": titles[code],
+					"values": [bucket["by_status"].get(code, 0) for bucket in periods.values()],
+				}
+				for code in statuses
+			],
+		},
+		"type": "bar",
+		"barOptions": {"stacked": 1},
+	}
+
+
+def get_summary(data) -> list[dict]:
+	calls = sum(row["calls"] for row in data)
+	connected = sum(row["connected"] for row in data)
+	missed = sum(row["missed"] for row in data)
+	attempts = sum(row["attempts"] for row in data)
+	return [
+		{"value": calls, "label": _("Calls"), "datatype": "Int", "indicator": "Blue"},
+		{"value": attempts, "label": _("Attempts"), "datatype": "Int", "indicator": "Orange"},
+		{"value": connected, "label": _("Connected"), "datatype": "Int", "indicator": "Green"},
+		{
+			"value": rate(connected, calls),
+			"label": _("Connect Rate"),
+			"datatype": "Percent",
+			"indicator": "Green",
+		},
+		{"value": missed, "label": _("Missed"), "datatype": "Int", "indicator": "Red"},
+	]

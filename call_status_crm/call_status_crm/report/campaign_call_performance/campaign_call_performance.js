@@ -1,0 +1,18 @@
+// Copyright (c) 2026, call_status_crm developers
+// For license information, please see license.txt
+
+frappe.query_reports["Campaign Call Performance"] = {
+	filters: call_status_crm.report_filters([
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Campaign", label: __("Campaign") },
+				{ value: "Tag", label: __("Tag") },
+			],
+			default: "Campaign",
+			reqd: 1,
+		},
+	]),
+};

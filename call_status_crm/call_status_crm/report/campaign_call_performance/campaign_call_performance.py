@@ -1,0 +1,126 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Sum
+from pypika.terms import Case
+
+from call_status_crm.core.reports import rate
+from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run
+
+GROUP_BY = ("Campaign", "Tag")
+
+
+@frappe.read_only()
+def execute(filters=None):
+	filters = prepare_filters(filters)
+	filters.group_by = filters.group_by or "Campaign"
+	if filters.group_by not in GROUP_BY:
+		frappe.throw(_("Group By must be Campaign or Tag."))
+	data = get_data(filters)
+	return get_columns(filters), data, None, get_chart(data), get_summary(data)
+
+
+def get_data(filters) -> list[dict]:
+	call = calls_table()
+	lead = frappe.qb.DocType("Lead")
+	query = frappe.qb.from_(call).left_join(lead).on(lead.name == call.lead)
+	if filters.group_by == "Tag":
+		tag_link = frappe.qb.DocType("Tag Link")
+		query = query.join(tag_link).on(
+			(tag_link.document_type == "Lead Call Log") & (tag_link.document_name == call.name)
+		)
+		group = tag_link.tag
+	else:
+		group = call.campaign
+	query = (
+		query.select(
+			group.as_("group_value"),
+			Count(call.lead).distinct().as_("leads_called"),
+			Count(Case().when(call.is_connected == 1, call.lead)).distinct().as_("leads_picked_up"),
+			Count("*").as_("calls"),
+			Sum(call.is_connected).as_("connected"),
+			Count(Case().when(lead.status == "Interested", call.lead)).distinct().as_("leads_interested"),
+		)
+		.groupby(group)
+		.orderby(Count("*"), order=frappe.qb.desc)
+	)
+	rows = run(filter_calls(query, call, filters))
+	for row in rows:
+		row.group_value = row.group_value or _("Not set")
+		row.pick_up_rate = rate(row.leads_picked_up, row.leads_called)
+		row.calls_per_lead = round(row.calls / row.leads_called, 2) if row.leads_called else 0.0
+		row.connect_rate = rate(row.connected, row.calls)
+	return rows
+
+
+def get_columns(filters) -> list[dict]:
+	group = (
+		{
+			"fieldname": "group_value",
+			"label": _("Campaign"),
+			"fieldtype": "Link",
+			"options": "Campaign",
+			"width": 180,
+		}
+		if filters.group_by == "Campaign"
+		else {
+			"fieldname": "group_value",
+			"label": _("Tag"),
+			"fieldtype": "Link",
+			"options": "Tag",
+			"width": 160,
+		}
+	)
+	return [
+		group,
+		{"fieldname": "leads_called", "label": _("Leads Called"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "leads_picked_up", "label": _("Leads Picked Up"), "fieldtype": "Int", "width": 130},
+		{"fieldname": "pick_up_rate", "label": _("Pick-up Rate"), "fieldtype": "Percent", "width": 110},
+		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 80},
+		{
+			"fieldname": "calls_per_lead",
+			"label": _("Calls per Lead"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{"fieldname": "connected", "label": _("Connected"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "connect_rate", "label": _("Connect Rate"), "fieldtype": "Percent", "width": 110},
+		{
+			"fieldname": "leads_interested",
+			"label": _("Leads Now Interested"),
+			"fieldtype": "Int",
+			"width": 150,
+		},
+	]
+
+
+def get_chart(data) -> dict:
+	top = data[:20]
+	return {
+		"data": {
+			"labels": [row.group_value for row in top],
+			"datasets": [
+				{"name": _("Leads Called"), "values": [row.leads_called for row in top]},
+				{"name": _("Leads Picked Up"), "values": [row.leads_picked_up for row in top]},
+			],
+		},
+		"type": "bar",
+	}
+
+
+def get_summary(data) -> list[dict]:
+	called = sum(row.leads_called for row in data)
+	picked = sum(row.leads_picked_up for row in data)
+	return [
+		{"value": called, "label": _("Leads Called"), "datatype": "Int", "indicator": "Blue"},
+		{"value": picked, "label": _("Leads Picked Up"), "datatype": "Int", "indicator": "Green"},
+		{
+			"value": rate(picked, called),
+			"label": _("Pick-up Rate"),
+			"datatype": "Percent",
+			"indicator": "Green",
+		},
+	]

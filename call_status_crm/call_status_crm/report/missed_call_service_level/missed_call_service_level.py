@@ -1,0 +1,154 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.query_builder import CustomFunction
+from frappe.query_builder.functions import Avg, Count, Date, Min, Sum
+from pypika.terms import Case
+
+from call_status_crm.core.reports import rate
+from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run
+
+GROUP_BY = ("Day", "Agent", "Branch")
+SERVICE_LEVEL_MINUTES = 60
+TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
+
+
+@frappe.read_only()
+def execute(filters=None):
+	filters = prepare_filters(filters)
+	filters.group_by = filters.group_by or "Day"
+	if filters.group_by not in GROUP_BY:
+		frappe.throw(_("Group By must be one of {0}.").format(", ".join(GROUP_BY)))
+	data = get_data(filters)
+	return get_columns(filters), data, None, get_chart(data), get_summary(data)
+
+
+def get_data(filters) -> list[dict]:
+	"""Missed inbound calls and how soon someone called the lead back: the first outgoing call to the
+	same lead after the missed one (a correlated subquery on the (lead, direction, call_time) index)."""
+	missed = calls_table().as_("missed")
+	callback = calls_table().as_("callback")
+	first_callback = (
+		frappe.qb.from_(callback)
+		.select(Min(callback.call_time))
+		.where(
+			(callback.lead == missed.lead)
+			& (callback.direction == "Outgoing")
+			& (callback.call_time > missed.call_time)
+		)
+	)
+	group = {"Day": Date(missed.call_time), "Agent": missed.agent, "Branch": missed.branch}[filters.group_by]
+	inner = frappe.qb.from_(missed).select(
+		group.as_("group_value"),
+		missed.call_time,
+		first_callback.as_("called_back_at"),
+	)
+	inner = filter_calls(inner, missed, filters).where(
+		(missed.direction == "Incoming") & (missed.outcome == "Missed")
+	)
+	inner = inner.as_("m")
+	wait = TimestampDiff(frappe.qb.terms.LiteralValue("SECOND"), inner.call_time, inner.called_back_at)
+	query = (
+		frappe.qb.from_(inner)
+		.select(
+			inner.group_value,
+			Count("*").as_("missed"),
+			Count(inner.called_back_at).as_("called_back"),
+			Avg(wait).as_("average_seconds"),
+			Sum(Case().when(wait <= SERVICE_LEVEL_MINUTES * 60, 1).else_(0)).as_("within_service_level"),
+		)
+		.groupby(inner.group_value)
+		.orderby(inner.group_value)
+	)
+	rows = run(query)
+	for row in rows:
+		row.not_called_back = row.missed - row.called_back
+		row.callback_rate = rate(row.called_back, row.missed)
+		row.average_minutes = (
+			round(float(row.average_seconds) / 60, 1) if row.average_seconds is not None else None
+		)
+		row.service_level = rate(row.within_service_level, row.missed)
+		if filters.group_by != "Day":
+			row.group_value = row.group_value or _("Not set")
+	return rows
+
+
+def get_columns(filters) -> list[dict]:
+	group = {
+		"Day": {"fieldname": "group_value", "label": _("Day"), "fieldtype": "Date", "width": 110},
+		"Agent": {
+			"fieldname": "group_value",
+			"label": _("Agent"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 180,
+		},
+		"Branch": {
+			"fieldname": "group_value",
+			"label": _("Branch"),
+			"fieldtype": "Link",
+			"options": "Branch",
+			"width": 140,
+		},
+	}[filters.group_by]
+	return [
+		group,
+		{"fieldname": "missed", "label": _("Missed Inbound"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "called_back", "label": _("Called Back"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "not_called_back", "label": _("Not Called Back"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "callback_rate", "label": _("Call-back Rate"), "fieldtype": "Percent", "width": 120},
+		{
+			"fieldname": "average_minutes",
+			"label": _("Average Minutes to Call Back"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 190,
+		},
+		{
+			"fieldname": "service_level",
+			"label": _("Called Back within {0} Minutes").format(SERVICE_LEVEL_MINUTES),
+			"fieldtype": "Percent",
+			"width": 200,
+		},
+	]
+
+
+def get_chart(data) -> dict:
+	return {
+		"data": {
+			"labels": [
+				frappe.format(row.group_value, "Date")
+				if hasattr(row.group_value, "year")
+				else row.group_value
+				for row in data
+			],
+			"datasets": [
+				{"name": _("Missed Inbound"), "values": [row.missed for row in data]},
+				{"name": _("Called Back"), "values": [row.called_back for row in data]},
+			],
+		},
+		"type": "bar",
+	}
+
+
+def get_summary(data) -> list[dict]:
+	missed = sum(row.missed for row in data)
+	called_back = sum(row.called_back for row in data)
+	within = sum(row.within_service_level for row in data)
+	return [
+		{"value": missed, "label": _("Missed Inbound"), "datatype": "Int", "indicator": "Red"},
+		{
+			"value": rate(called_back, missed),
+			"label": _("Call-back Rate"),
+			"datatype": "Percent",
+			"indicator": "Orange",
+		},
+		{
+			"value": rate(within, missed),
+			"label": _("Called Back within {0} Minutes").format(SERVICE_LEVEL_MINUTES),
+			"datatype": "Percent",
+			"indicator": "Green",
+		},
+	]

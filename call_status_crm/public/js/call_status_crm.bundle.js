@@ -1,0 +1,38 @@
+// Desk code shared by the app's reports: the filters every call report has (DESIGN.md §6).
+frappe.provide("call_status_crm");
+
+call_status_crm.report_filters = function (extra = []) {
+	return [
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.get_today(), -29),
+			reqd: 1,
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+			reqd: 1,
+		},
+		...extra,
+		{ fieldname: "agent", label: __("Agent"), fieldtype: "Link", options: "User" },
+		{ fieldname: "branch", label: __("Branch"), fieldtype: "Link", options: "Branch" },
+		{ fieldname: "department", label: __("Department"), fieldtype: "Link", options: "Department" },
+		{ fieldname: "campaign", label: __("Campaign"), fieldtype: "Link", options: "Campaign" },
+		{ fieldname: "tag", label: __("Tag"), fieldtype: "Link", options: "Tag" },
+		{
+			fieldname: "direction",
+			label: __("Direction"),
+			fieldtype: "Select",
+			options: [
+				{ value: "", label: "" },
+				{ value: "Outgoing", label: __("Outgoing") },
+				{ value: "Incoming", label: __("Incoming") },
+			],
+		},
+		{ fieldname: "call_status", label: __("Call Status"), fieldtype: "Link", options: "Call Status" },
+	];
+};
