@@ -245,3 +245,54 @@ class TestCallReports(FrappeTestCase):
 			call_status_summary.execute(self.filters(from_date=add_days(self.day, 6), to_date=self.day))
 		with self.assertRaises(frappe.ValidationError):
 			call_status_summary.execute(self.filters(period="Hourly"))
+
+
+class TestCallCenterWorkspace(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_test_users()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_workspace_has_the_cards_the_chart_and_the_reports(self):
+		workspace = frappe.get_doc("Workspace", "Call Center")
+		self.assertEqual(
+			[card.number_card_name for card in workspace.number_cards],
+			["Calls Today", "Connect Rate Today", "Missed Today"],
+		)
+		self.assertEqual([chart.chart_name for chart in workspace.charts], ["Calls by Status"])
+		links = {shortcut.link_to for shortcut in workspace.shortcuts}
+		for report in (
+			"Call Status Summary",
+			"Agent Call Performance",
+			"Campaign Call Performance",
+			"Missed Call Service Level",
+		):
+			self.assertIn(report, links)
+
+	def test_number_cards_count_todays_calls_of_the_user(self):
+		from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as get_chart
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		from call_status_crm.dashboard import get_connect_rate_today
+		from call_status_crm.tests.utils import AGENT_3
+
+		lead = make_lead("CSC Card Lead").name
+		frappe.set_user(AGENT_3)
+		just_now = add_to_date(now_datetime(), seconds=-1)
+		make_call(lead, "called", duration=50, call_time=just_now)
+		make_call(lead, "busy", call_time=just_now)
+		make_call(lead, "missed", direction="Incoming", call_time=just_now)
+		calls_today = frappe.get_doc("Number Card", "Calls Today")
+		missed_today = frappe.get_doc("Number Card", "Missed Today")
+		self.assertEqual(get_result(calls_today, calls_today.filters_json), 3)
+		self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
+		self.assertEqual(get_connect_rate_today(), {"value": 33.3, "fieldtype": "Percent"})
+		chart = get_chart(chart_name="Calls by Status", refresh=1)
+		self.assertEqual(
+			dict(zip(chart["labels"], chart["datasets"][0]["values"], strict=True)),
+			{"called": 1, "busy": 1, "missed": 1},
+		)
