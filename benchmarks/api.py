@@ -46,8 +46,9 @@ def setup(site: str) -> dict:
 		"agent": f"token {frappe.db.get_value('User', AGENT, 'api_key')}:{agent_secret}",
 		"admin": f"token {frappe.db.get_value('User', 'Administrator', 'api_key')}:{admin_secret}",
 	}
+	call_time = str(add_to_date(now_datetime(), minutes=-30))
 	frappe.destroy()
-	return {"leads": leads, "tokens": tokens}
+	return {"leads": leads, "tokens": tokens, "call_time": call_time}
 
 
 def cleanup(site: str, leads: list[str]) -> None:
@@ -139,7 +140,7 @@ def main():
 					break
 			except requests.ConnectionError:
 				time.sleep(0.5)
-		call_time = str(add_to_date(now_datetime(), minutes=-30))
+		call_time = seeded["call_time"]
 		leads = seeded["leads"]
 		ours = [
 			(

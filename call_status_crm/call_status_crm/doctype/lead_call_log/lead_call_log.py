@@ -347,18 +347,35 @@ def is_call_manager(user: str | None = None) -> bool:
 
 
 def upsert_call(values: dict, ignore_permissions: bool = False) -> "LeadCallLog":
-	"""Insert a call, or update the call with the same `external_id` (integrations resend events)."""
+	"""Insert a call, or update the call with the same `external_id` (integrations resend events).
+
+	The lookup is a plain read: a locking read of a missing key would take a gap lock, and two requests
+	for new calls would then deadlock on each other's inserts. When the same new call arrives twice at
+	once, the unique index refuses the second insert, which then updates the call the first one made.
+	"""
 	external_id = values.get("external_id")
-	name = external_id and frappe.db.get_value(
-		"Lead Call Log", {"external_id": external_id}, "name", for_update=True
-	)
+	name = external_id and frappe.db.get_value("Lead Call Log", {"external_id": external_id}, "name")
 	if name:
-		doc = frappe.get_doc("Lead Call Log", name, for_update=True)
-		doc.update({key: value for key, value in values.items() if key != "external_id"})
-		doc.save(ignore_permissions=ignore_permissions)
+		return update_call(name, values, ignore_permissions)
+	frappe.db.savepoint("upsert_call")
+	try:
+		doc = frappe.get_doc({"doctype": "Lead Call Log", **values})
+		doc.insert(ignore_permissions=ignore_permissions)
 		return doc
-	doc = frappe.get_doc({"doctype": "Lead Call Log", **values})
-	doc.insert(ignore_permissions=ignore_permissions)
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		if not external_id:
+			raise
+		frappe.db.rollback(save_point="upsert_call")
+		frappe.clear_messages()
+		# a locking read sees the row the other request committed
+		name = frappe.db.get_value("Lead Call Log", {"external_id": external_id}, "name", for_update=True)
+		return update_call(name, values, ignore_permissions)
+
+
+def update_call(name: str, values: dict, ignore_permissions: bool) -> "LeadCallLog":
+	doc = frappe.get_doc("Lead Call Log", name, for_update=True)
+	doc.update({key: value for key, value in values.items() if key != "external_id"})
+	doc.save(ignore_permissions=ignore_permissions)
 	return doc
 
 

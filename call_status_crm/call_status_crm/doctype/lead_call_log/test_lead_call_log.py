@@ -30,6 +30,7 @@ from call_status_crm.tests.utils import (
 	AGENT_2,
 	MANAGER,
 	ApiClient,
+	cleanup_leads,
 	error_text,
 	make_call,
 	make_lead,
@@ -412,40 +413,46 @@ class TestLeadCallLogPermissions(FrappeTestCase):
 		self.assertEqual(response.status_code, 200, response.text)
 
 
+def save_at_once(*saves) -> tuple[list[str], list[str]]:
+	"""Run each `save()` on its own database connection, all released at the same moment; returns the
+	names they returned and the errors they raised."""
+	site = frappe.local.site
+	barrier = threading.Barrier(len(saves))
+	errors, names = [], []
+
+	def run(save):
+		frappe.init(site=site)
+		frappe.connect()
+		try:
+			frappe.set_user(AGENT)
+			barrier.wait(timeout=10)
+			names.append(save().name)
+			frappe.db.commit()
+		except Exception as e:
+			errors.append(repr(e))
+			frappe.db.rollback()
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run, args=(save,)) for save in saves]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=60)
+	return names, errors
+
+
 class TestLeadCallLogConcurrency(FrappeTestCase):
-	"""Two calls for one lead saved from two database connections at the same moment."""
+	"""Calls for one lead saved from several database connections at the same moment."""
 
 	def test_two_connections_leave_a_consistent_lead(self):
 		make_test_users()
 		lead = make_lead("CSC Concurrent Lead").name
 		frappe.db.commit()
-		site = frappe.local.site
-		barrier = threading.Barrier(2)
-		errors, names = [], []
-
-		def log(call_status, minutes, duration):
-			frappe.init(site=site)
-			frappe.connect()
-			try:
-				frappe.set_user(AGENT)
-				barrier.wait(timeout=10)
-				doc = make_call(lead, call_status, call_time=minutes_ago(minutes), duration=duration)
-				frappe.db.commit()
-				names.append(doc.name)
-			except Exception as e:
-				errors.append(repr(e))
-				frappe.db.rollback()
-			finally:
-				frappe.destroy()
-
-		threads = [
-			threading.Thread(target=log, args=("qualified", 10, 30)),
-			threading.Thread(target=log, args=("busy", 20, 0)),
-		]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
-			thread.join(timeout=60)
+		names, errors = save_at_once(
+			lambda: make_call(lead, "qualified", call_time=minutes_ago(10), duration=30),
+			lambda: make_call(lead, "busy", call_time=minutes_ago(20), duration=0),
+		)
 		try:
 			self.assertEqual(errors, [])
 			self.assertEqual(len(names), 2)
@@ -460,3 +467,39 @@ class TestLeadCallLogConcurrency(FrappeTestCase):
 				frappe.delete_doc("Lead Call Log", name, force=True)
 			frappe.delete_doc("Lead", lead, force=True)
 			frappe.db.commit()
+
+	def test_new_calls_and_the_same_external_id_at_once_neither_deadlock_nor_duplicate(self):
+		make_test_users()
+		leads = [make_lead(f"CSC Upsert Lead {i}").name for i in range(2)]
+		frappe.db.commit()
+
+		def upsert(lead, external_id, status):
+			return lambda: upsert_call(
+				{
+					"external_id": external_id,
+					"lead": lead,
+					"call_status": status,
+					"call_time": minutes_ago(5),
+					"source": "Dialler",
+				}
+			)
+
+		names, errors = save_at_once(
+			upsert(leads[0], "csc-same-1", "busy"),
+			upsert(leads[0], "csc-same-1", "busy"),
+			upsert(leads[1], "csc-new-2", "no_answer"),
+			upsert(leads[1], "csc-new-3", "no_answer"),
+		)
+		try:
+			self.assertEqual(errors, [])
+			self.assertEqual(len(names), 4)
+			self.assertEqual(frappe.db.count("Lead Call Log", {"external_id": "csc-same-1"}), 1)
+			self.assertEqual(len(set(names)), 3)
+			self.assertEqual(
+				frappe.db.get_value("Lead", leads[0], ["status", "call_attempts"]), ("Not Picked", 1)
+			)
+			self.assertEqual(
+				frappe.db.get_value("Lead", leads[1], ["status", "call_attempts"]), ("Not Picked", 2)
+			)
+		finally:
+			cleanup_leads(leads)
