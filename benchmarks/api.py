@@ -31,6 +31,8 @@ def setup(site: str) -> dict:
 	from call_status_crm.tests.utils import AGENT, make_test_users
 
 	make_test_users()
+	frappe.db.delete("Call Log", {"name": ("like", f"{PREFIX}%")})  # left by an interrupted run
+	frappe.db.delete("Lead Call Log", {"external_id": ("like", f"{PREFIX}%")})
 	agent_secret = generate_keys(AGENT)["api_secret"]
 	admin_secret = generate_keys("Administrator")["api_secret"]
 	leads = []
@@ -57,9 +59,10 @@ def cleanup(site: str, leads: list[str]) -> None:
 	frappe.set_user("Administrator")
 	from call_status_crm.tests.utils import cleanup_leads
 
+	cleanup_leads(leads)
 	frappe.db.delete("Call Log", {"name": ("like", f"{PREFIX}%")})
 	frappe.db.delete("Dynamic Link", {"parenttype": "Call Log", "parent": ("like", f"{PREFIX}%")})
-	cleanup_leads(leads)
+	frappe.db.commit()
 	frappe.destroy()
 
 

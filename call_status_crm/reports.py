@@ -66,6 +66,20 @@ def status_titles() -> dict[str, str]:
 	return {row.name: _(row.status_title) for row in rows}
 
 
+def bar_chart(labels: list, datasets: dict[str, list], stacked: bool = False) -> dict:
+	"""A Frappe bar chart: one dataset per (name → values)."""
+	chart = {
+		"data": {
+			"labels": labels,
+			"datasets": [{"name": name, "values": values} for name, values in datasets.items()],
+		},
+		"type": "bar",
+	}
+	if stacked:
+		chart["barOptions"] = {"stacked": 1}
+	return chart
+
+
 def run(query) -> list:
 	"""Run a report query (on the read replica when the site has one)."""
 	return query.run(as_dict=True)

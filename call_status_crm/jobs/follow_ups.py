@@ -6,16 +6,13 @@ from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.utils import add_to_date, now_datetime
 
+from call_status_crm.jobs import dispatch
+
 REMIND_AHEAD_MINUTES = 15
 
 
 def enqueue():
-	frappe.enqueue(
-		"call_status_crm.jobs.follow_ups.run",
-		queue="long",
-		job_id="call_status_crm:follow_ups",
-		deduplicate=True,
-	)
+	dispatch("call_status_crm.jobs.follow_ups.run", "call_status_crm:follow_ups")
 
 
 def run(now=None) -> dict:

@@ -16,6 +16,7 @@ from frappe.query_builder.functions import Count, Max
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from call_status_crm.core.reassignment import Agent, AgentPicker, LeadCandidate, active_rules, is_due
+from call_status_crm.jobs import dispatch
 
 SETTINGS = "Call Status CRM Settings"
 JOB_ID = "call_status_crm:reassignment"
@@ -25,11 +26,8 @@ PROGRESS_EVENT = "call_status_crm_reassignment_progress"
 
 def enqueue():
 	"""Scheduler entry: dispatch one run, unless re-assignment is off or a run is already queued."""
-	if not frappe.db.get_single_value(SETTINGS, "auto_reassign_enabled"):
-		return
-	frappe.enqueue(
-		"call_status_crm.jobs.reassignment.run", queue="long", job_id=JOB_ID, deduplicate=True, timeout=3600
-	)
+	if frappe.db.get_single_value(SETTINGS, "auto_reassign_enabled"):
+		dispatch("call_status_crm.jobs.reassignment.run", JOB_ID, timeout=3600)
 
 
 @frappe.whitelist()
@@ -40,9 +38,7 @@ def run_now() -> dict:
 
 	if is_job_enqueued(JOB_ID):
 		return {"queued": False, "message": _("A re-assignment run is already queued or running.")}
-	frappe.enqueue(
-		"call_status_crm.jobs.reassignment.run", queue="long", job_id=JOB_ID, deduplicate=True, timeout=3600
-	)
+	dispatch("call_status_crm.jobs.reassignment.run", JOB_ID, timeout=3600)
 	return {"queued": True, "message": _("Re-assignment run queued.")}
 
 

@@ -4,18 +4,15 @@ become "Post processing not completed", so they stop showing as live and count a
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
+from call_status_crm.jobs import dispatch
+
 SETTINGS = "Call Status CRM Settings"
 LIVE_STATUS = "in_progress"
 CLOSED_STATUS = "post_processing_incomplete"
 
 
 def enqueue():
-	frappe.enqueue(
-		"call_status_crm.jobs.stale_calls.run",
-		queue="long",
-		job_id="call_status_crm:stale_calls",
-		deduplicate=True,
-	)
+	dispatch("call_status_crm.jobs.stale_calls.run", "call_status_crm:stale_calls")
 
 
 def run(now=None) -> dict:

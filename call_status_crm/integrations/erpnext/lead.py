@@ -11,8 +11,27 @@ from frappe.utils import get_datetime
 from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_status_crm_settings import (
 	get_protected_lead_statuses,
 )
+from call_status_crm.core.lead_options import split_options
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
 from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
+
+
+def get_lead_status_options() -> list[str]:
+	"""The Lead `status` options as the site has them (its Property Setters included)."""
+	return split_options(frappe.get_meta("Lead").get_field("status").options)
+
+
+def validate_lead_status_option(status: str | None, label: str, exc: type[Exception]) -> None:
+	"""Refuse a lead status the Lead's `status` field does not offer."""
+	options = get_lead_status_options()
+	if status not in options:
+		frappe.throw(
+			_("{0} {1} is not one of the Lead's statuses: {2}.").format(
+				label, frappe.bold(status or ""), ", ".join(options)
+			),
+			exc=exc,
+			title=_("Invalid Lead Status"),
+		)
 
 
 def lock_leads(leads) -> None:

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from call_status_crm.core.lead_options import split_options
 from call_status_crm.core.statuses import CODE_MAX_LENGTH, is_valid_code
+from call_status_crm.integrations.erpnext.lead import validate_lead_status_option
 
 
 class InvalidCallStatusCodeError(frappe.ValidationError):
@@ -104,17 +104,8 @@ class CallStatus(Document):
 			)
 
 	def validate_lead_status(self):
-		if not self.lead_status:
-			return
-		options = split_options(frappe.get_meta("Lead").get_field("status").options)
-		if self.lead_status not in options:
-			frappe.throw(
-				_("Lead Status {0} is not one of the Lead's statuses: {1}.").format(
-					frappe.bold(self.lead_status), ", ".join(options)
-				),
-				exc=InvalidLeadStatusError,
-				title=_("Invalid Lead Status"),
-			)
+		if self.lead_status:
+			validate_lead_status_option(self.lead_status, _("Lead Status"), InvalidLeadStatusError)
 
 	def before_rename(self, old, new, merge=False):
 		frappe.throw(

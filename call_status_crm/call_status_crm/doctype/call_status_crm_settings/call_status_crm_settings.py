@@ -95,20 +95,10 @@ class CallStatusCRMSettings(Document):
 			seen.add(key)
 
 
-def get_lead_status_options() -> list[str]:
-	return split_options(frappe.get_meta("Lead").get_field("status").options)
-
-
 def validate_lead_status_option(status: str | None, where: str) -> None:
-	options = get_lead_status_options()
-	if status not in options:
-		frappe.throw(
-			_("{0}: {1} is not one of the Lead's statuses: {2}.").format(
-				where, frappe.bold(status or ""), ", ".join(options)
-			),
-			exc=InvalidLeadStatusSettingError,
-			title=_("Invalid Lead Status"),
-		)
+	from call_status_crm.integrations.erpnext.lead import validate_lead_status_option as validate_option
+
+	validate_option(status, where + ":", InvalidLeadStatusSettingError)
 
 
 def get_protected_lead_statuses() -> list[str]:

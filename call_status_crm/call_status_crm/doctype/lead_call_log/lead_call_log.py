@@ -13,7 +13,6 @@ from call_status_crm.core.calls import (
 	is_in_future,
 	phone_digits,
 )
-from call_status_crm.core.lead_options import split_options
 from call_status_crm.core.lead_status import is_connected
 from call_status_crm.core.statuses import is_visible
 
@@ -242,17 +241,10 @@ class LeadCallLog(Document):
 			)
 
 	def validate_lead_status(self):
-		if not self.lead_status or not self.value_changed("lead_status"):
-			return
-		options = split_options(frappe.get_meta("Lead").get_field("status").options)
-		if self.lead_status not in options:
-			frappe.throw(
-				_("Lead Status {0} is not one of the Lead's statuses: {1}.").format(
-					frappe.bold(self.lead_status), ", ".join(options)
-				),
-				exc=InvalidCallLeadStatusError,
-				title=_("Invalid Lead Status"),
-			)
+		if self.lead_status and self.value_changed("lead_status"):
+			from call_status_crm.integrations.erpnext.lead import validate_lead_status_option
+
+			validate_lead_status_option(self.lead_status, _("Lead Status"), InvalidCallLeadStatusError)
 
 	def validate_call_time(self):
 		if not self.call_time:

@@ -7,7 +7,7 @@ from frappe.query_builder.functions import Count, Sum
 from pypika.terms import Case
 
 from call_status_crm.core.reports import rate
-from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run
+from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
 
 
 @frappe.read_only()
@@ -86,16 +86,10 @@ def get_columns() -> list[dict]:
 
 def get_chart(data) -> dict:
 	top = data[:20]
-	return {
-		"data": {
-			"labels": [row.agent_name for row in top],
-			"datasets": [
-				{"name": _("Calls"), "values": [row.calls for row in top]},
-				{"name": _("Connected"), "values": [row.connected for row in top]},
-			],
-		},
-		"type": "bar",
-	}
+	return bar_chart(
+		[row.agent_name for row in top],
+		{_("Calls"): [row.calls for row in top], _("Connected"): [row.connected for row in top]},
+	)
 
 
 def get_summary(data) -> list[dict]:

@@ -8,7 +8,7 @@ from frappe.utils.data import get_first_day_of_the_week
 from pypika.terms import Case
 
 from call_status_crm.core.reports import PERIODS, fold_periods, rate
-from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run, status_titles
+from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run, status_titles
 
 
 @frappe.read_only()
@@ -79,20 +79,14 @@ def get_data(periods, statuses) -> list[dict]:
 
 
 def get_chart(periods, statuses, titles) -> dict:
-	return {
-		"data": {
-			"labels": [frappe.format(start, "Date") for start in periods],
-			"datasets": [
-				{
-					"name": titles[code],
-					"values": [bucket["by_status"].get(code, 0) for bucket in periods.values()],
-				}
-				for code in statuses
-			],
+	return bar_chart(
+		[frappe.format(start, "Date") for start in periods],
+		{
+			titles[code]: [bucket["by_status"].get(code, 0) for bucket in periods.values()]
+			for code in statuses
 		},
-		"type": "bar",
-		"barOptions": {"stacked": 1},
-	}
+		stacked=True,
+	)
 
 
 def get_summary(data) -> list[dict]:

@@ -7,7 +7,7 @@ from frappe.query_builder.functions import Count, Sum
 from pypika.terms import Case
 
 from call_status_crm.core.reports import rate
-from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run
+from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
 
 GROUP_BY = ("Campaign", "Tag")
 
@@ -99,16 +99,13 @@ def get_columns(filters) -> list[dict]:
 
 def get_chart(data) -> dict:
 	top = data[:20]
-	return {
-		"data": {
-			"labels": [row.group_value for row in top],
-			"datasets": [
-				{"name": _("Leads Called"), "values": [row.leads_called for row in top]},
-				{"name": _("Leads Picked Up"), "values": [row.leads_picked_up for row in top]},
-			],
+	return bar_chart(
+		[row.group_value for row in top],
+		{
+			_("Leads Called"): [row.leads_called for row in top],
+			_("Leads Picked Up"): [row.leads_picked_up for row in top],
 		},
-		"type": "bar",
-	}
+	)
 
 
 def get_summary(data) -> list[dict]:

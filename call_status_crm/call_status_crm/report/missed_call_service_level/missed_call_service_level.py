@@ -8,7 +8,7 @@ from frappe.query_builder.functions import Avg, Count, Date, Min, Sum
 from pypika.terms import Case
 
 from call_status_crm.core.reports import rate
-from call_status_crm.reports import calls_table, filter_calls, prepare_filters, run
+from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
 
 GROUP_BY = ("Day", "Agent", "Branch")
 SERVICE_LEVEL_MINUTES = 60
@@ -22,7 +22,7 @@ def execute(filters=None):
 	if filters.group_by not in GROUP_BY:
 		frappe.throw(_("Group By must be one of {0}.").format(", ".join(GROUP_BY)))
 	data = get_data(filters)
-	return get_columns(filters), data, None, get_chart(data), get_summary(data)
+	return get_columns(filters), data, None, get_chart(data, filters.group_by == "Day"), get_summary(data)
 
 
 def get_data(filters) -> list[dict]:
@@ -115,22 +115,15 @@ def get_columns(filters) -> list[dict]:
 	]
 
 
-def get_chart(data) -> dict:
-	return {
-		"data": {
-			"labels": [
-				frappe.format(row.group_value, "Date")
-				if hasattr(row.group_value, "year")
-				else row.group_value
-				for row in data
-			],
-			"datasets": [
-				{"name": _("Missed Inbound"), "values": [row.missed for row in data]},
-				{"name": _("Called Back"), "values": [row.called_back for row in data]},
-			],
+def get_chart(data, by_day: bool) -> dict:
+	labels = [frappe.format(row.group_value, "Date") if by_day else row.group_value for row in data]
+	return bar_chart(
+		labels,
+		{
+			_("Missed Inbound"): [row.missed for row in data],
+			_("Called Back"): [row.called_back for row in data],
 		},
-		"type": "bar",
-	}
+	)
 
 
 def get_summary(data) -> list[dict]:
