@@ -119,7 +119,10 @@ def main():
 	agent = {**window, "agent": "csc.bench.agent007@example.com"}
 	campaign = {**window, "campaign": "Bench Campaign 03"}
 	start = str(add_days(today(), -DAYS))
-	print(f"{frappe.db.count('Lead Call Log')} calls in Lead Call Log; median of 3 runs")
+	pool_mb = frappe.db.sql("SELECT @@innodb_buffer_pool_size / 1048576")[0][0]
+	print(
+		f"{frappe.db.count('Lead Call Log')} calls in Lead Call Log; InnoDB buffer pool {pool_mb:.0f} MB; median of 3 runs"
+	)
 
 	print("Call Status Summary")
 	timed("report, 90 days, daily", lambda: call_status_summary.execute({**window, "period": "Daily"}))

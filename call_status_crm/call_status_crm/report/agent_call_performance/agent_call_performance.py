@@ -6,6 +6,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from pypika.terms import Case
 
+from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import AGENT_REPORT_INDEX
 from call_status_crm.core.reports import rate
 from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
 
@@ -19,8 +20,10 @@ def execute(filters=None):
 
 def get_data(filters) -> list[dict]:
 	call = calls_table()
+	# MariaDB picks the call_time index for short ranges; the covering index is several times faster
 	query = (
 		frappe.qb.from_(call)
+		.force_index(AGENT_REPORT_INDEX)
 		.select(
 			call.agent,
 			call.branch,
