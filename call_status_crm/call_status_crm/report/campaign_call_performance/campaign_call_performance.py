@@ -23,17 +23,10 @@ def execute(filters=None):
 
 
 def get_data(filters) -> list[dict]:
+	"""The call counts come from the calls alone (a covering index); leads now Interested from a second
+	query that joins only the Interested leads, instead of joining every call to its Lead."""
 	call = calls_table()
-	lead = frappe.qb.DocType("Lead")
-	query = frappe.qb.from_(call).left_join(lead).on(lead.name == call.lead)
-	if filters.group_by == "Tag":
-		tag_link = frappe.qb.DocType("Tag Link")
-		query = query.join(tag_link).on(
-			(tag_link.document_type == "Lead Call Log") & (tag_link.document_name == call.name)
-		)
-		group = tag_link.tag
-	else:
-		group = call.campaign
+	query, group = grouped_calls(filters, call)
 	query = (
 		query.select(
 			group.as_("group_value"),
@@ -41,18 +34,43 @@ def get_data(filters) -> list[dict]:
 			Count(Case().when(call.is_connected == 1, call.lead)).distinct().as_("leads_picked_up"),
 			Count("*").as_("calls"),
 			Sum(call.is_connected).as_("connected"),
-			Count(Case().when(lead.status == "Interested", call.lead)).distinct().as_("leads_interested"),
 		)
 		.groupby(group)
 		.orderby(Count("*"), order=frappe.qb.desc)
 	)
 	rows = run(filter_calls(query, call, filters))
+
+	lead = frappe.qb.DocType("Lead")
+	interested, group = grouped_calls(filters, call)
+	interested = (
+		interested.join(lead)
+		.on((lead.name == call.lead) & (lead.status == "Interested"))
+		.select(group.as_("group_value"), Count(call.lead).distinct().as_("leads_interested"))
+		.groupby(group)
+	)
+	interested_by_group = {
+		row.group_value: row.leads_interested for row in run(filter_calls(interested, call, filters))
+	}
+
 	for row in rows:
+		row.leads_interested = interested_by_group.get(row.group_value, 0)
 		row.group_value = row.group_value or _("Not set")
 		row.pick_up_rate = rate(row.leads_picked_up, row.leads_called)
 		row.calls_per_lead = round(row.calls / row.leads_called, 2) if row.leads_called else 0.0
 		row.connect_rate = rate(row.connected, row.calls)
 	return rows
+
+
+def grouped_calls(filters, call):
+	"""The calls query and the term it groups by: the call's campaign, or each of its tags."""
+	query = frappe.qb.from_(call)
+	if filters.group_by == "Tag":
+		tag_link = frappe.qb.DocType("Tag Link")
+		query = query.join(tag_link).on(
+			(tag_link.document_type == "Lead Call Log") & (tag_link.document_name == call.name)
+		)
+		return query, tag_link.tag
+	return query, call.campaign
 
 
 def get_columns(filters) -> list[dict]:
