@@ -30,7 +30,17 @@ def ensure_follow_up(call) -> None:
 			"description": follow_up_description(call),
 		}
 	).insert(ignore_permissions=True)
-	call.db_set("follow_up", todo.name, update_modified=False)
+	call.db_set({"follow_up": todo.name, "follow_up_status": todo.status}, update_modified=False)
+
+
+def on_todo_update(doc, method=None):
+	"""Keep a call's Follow-up Status in step with its ToDo (closed, cancelled, reopened), so overdue
+	follow-ups show in the call list and the agent report (`doc_events` on ToDo)."""
+	if doc.reference_type != "Lead" or not doc.has_value_changed("status"):
+		return
+	frappe.db.set_value(
+		"Lead Call Log", {"follow_up": doc.name}, "follow_up_status", doc.status, update_modified=False
+	)
 
 
 def cancel_follow_up(call) -> None:

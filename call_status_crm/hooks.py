@@ -29,6 +29,9 @@ doc_events = {
 	"Call Log": {
 		"on_update": "call_status_crm.integrations.erpnext.call_log.on_call_log_update",
 	},
+	"ToDo": {
+		"on_update": "call_status_crm.follow_up.on_todo_update",
+	},
 }
 
 permission_query_conditions = {

@@ -134,17 +134,24 @@ class TestCallReports(FrappeTestCase):
 					r.average_duration,
 					r.zero_duration,
 					r.follow_ups,
+					r.overdue_follow_ups,
 					r.missed,
 				)
 				for r in data
 			],
 			[
-				(AGENT, 4, 1, 2, 50.0, 150, 75.0, 2, 0, 1),
-				(AGENT_2, 3, 1, 1, 33.3, 60, 60.0, 2, 1, 1),
+				(AGENT, 4, 1, 2, 50.0, 150, 75.0, 2, 0, 0, 1),
+				(AGENT_2, 3, 1, 1, 33.3, 60, 60.0, 2, 1, 0, 1),
 			],
 		)
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [4, 3])
 		self.assertEqual([s["value"] for s in summary], [2, 7, 42.9, 210])
+		# the follow-up's time passes with its ToDo still open: it is overdue
+		frappe.db.set_value(
+			"Lead Call Log", self.calls["follow_up"], "follow_up_at", add_days(now_datetime(), -1)
+		)
+		_c, data, *_rest = agent_call_performance.execute(self.filters())
+		self.assertEqual([(r.agent, r.overdue_follow_ups) for r in data], [(AGENT, 0), (AGENT_2, 1)])
 
 	def test_campaign_call_performance_by_campaign_and_by_tag(self):
 		_c, data, *_rest = campaign_call_performance.execute(self.filters(group_by="Campaign"))

@@ -83,6 +83,8 @@ class LeadCallLog(Document):
 		external_id: DF.Data | None
 		follow_up: DF.Link | None
 		follow_up_at: DF.Datetime | None
+		follow_up_reminded: DF.Check
+		follow_up_status: DF.Literal["", "Open", "Closed", "Cancelled"]
 		is_connected: DF.Check
 		lead: DF.Link | None
 		lead_name: DF.Data | None
@@ -371,8 +373,8 @@ def update_call(name: str, values: dict, ignore_permissions: bool) -> "LeadCallL
 	return doc
 
 
-AGENT_REPORT_INDEX = "agent_report_index"
-OBSOLETE_INDEXES = ("agent_call_time_index",)
+AGENT_REPORT_INDEX = "agent_performance_index"
+OBSOLETE_INDEXES = ("agent_call_time_index", "agent_report_index")
 
 
 def on_doctype_update():
@@ -383,7 +385,17 @@ def on_doctype_update():
 	# Agent Call Performance groups by these three in index order and reads the rest from the index
 	frappe.db.add_index(
 		"Lead Call Log",
-		["agent", "branch", "department", "call_time", "outcome", "is_connected", "duration", "follow_up_at"],
+		[
+			"agent",
+			"branch",
+			"department",
+			"call_time",
+			"outcome",
+			"is_connected",
+			"duration",
+			"follow_up_at",
+			"follow_up_status",
+		],
 		AGENT_REPORT_INDEX,
 	)
 	frappe.db.add_index(

@@ -2,7 +2,7 @@
 const OUTCOME_COLORS = { Connected: "green", Attempt: "orange", Missed: "red", Live: "blue", Failed: "gray" };
 
 frappe.listview_settings["Lead Call Log"] = {
-	add_fields: ["call_status", "outcome", "direction", "follow_up_at", "follow_up"],
+	add_fields: ["call_status", "outcome", "direction", "follow_up_at", "follow_up", "follow_up_status"],
 	statuses: {},
 
 	onload(listview) {
@@ -15,6 +15,13 @@ frappe.listview_settings["Lead Call Log"] = {
 	},
 
 	get_indicator(doc) {
+		if (
+			doc.follow_up_status === "Open" &&
+			doc.follow_up_at &&
+			doc.follow_up_at < frappe.datetime.now_datetime()
+		) {
+			return [__("Follow-up overdue"), "red", "follow_up_status,=,Open"];
+		}
 		const status = this.statuses[doc.call_status];
 		const color = status?.indicator_color?.toLowerCase() || OUTCOME_COLORS[doc.outcome] || "gray";
 		return [__(status?.status_title || doc.call_status), color, "call_status,=," + doc.call_status];

@@ -208,6 +208,17 @@ class TestLeadCallLog(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("ToDo", todo.name, "status"), "Cancelled")
 		self.assertEqual(lead_state(self.lead).status, "Lead")
 
+	def test_follow_up_status_follows_its_todo(self):
+		call = make_call(self.lead, "follow_up", follow_up_at=add_to_date(now_datetime(), days=1))
+		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "follow_up_status"), "Open")
+		todo = frappe.get_doc("ToDo", call.follow_up)
+		todo.status = "Closed"
+		todo.save()
+		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "follow_up_status"), "Closed")
+		todo.status = "Open"
+		todo.save()
+		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "follow_up_status"), "Open")
+
 	def test_default_follow_up_is_the_next_working_day_at_ten(self):
 		frappe.set_user(AGENT)
 		default = get_datetime(get_default_follow_up_at())

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
+from frappe.utils import now_datetime
 from pypika.terms import Case
 
 from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import AGENT_REPORT_INDEX
@@ -34,6 +35,11 @@ def get_data(filters) -> list[dict]:
 			Sum(call.duration).as_("talk_time"),
 			Sum(Case().when(call.duration == 0, 1).else_(0)).as_("zero_duration"),
 			Sum(Case().when(call.follow_up_at.isnotnull(), 1).else_(0)).as_("follow_ups"),
+			Sum(
+				Case()
+				.when((call.follow_up_status == "Open") & (call.follow_up_at < now_datetime()), 1)
+				.else_(0)
+			).as_("overdue_follow_ups"),
 			Sum(Case().when(call.outcome == "Missed", 1).else_(0)).as_("missed"),
 		)
 		.groupby(call.agent, call.branch, call.department)
@@ -83,6 +89,12 @@ def get_columns() -> list[dict]:
 		},
 		{"fieldname": "zero_duration", "label": _("Zero-duration Calls"), "fieldtype": "Int", "width": 140},
 		{"fieldname": "follow_ups", "label": _("Follow-ups"), "fieldtype": "Int", "width": 100},
+		{
+			"fieldname": "overdue_follow_ups",
+			"label": _("Overdue Follow-ups"),
+			"fieldtype": "Int",
+			"width": 140,
+		},
 		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 80},
 	]
 
