@@ -78,8 +78,41 @@ def seed(leads: int, agents: int) -> list[str]:
 		)
 	frappe.flags.in_import = False
 	frappe.db.bulk_insert("Lead", fields, rows, ignore_duplicates=True)
+	assign_to_last_caller(leads, users, called)
 	frappe.db.commit()
 	return users
+
+
+def assign_to_last_caller(leads: int, users: list[str], when) -> None:
+	"""Each lead starts assigned (an open ToDo and `_assign`) to the agent who last called it, as after a
+	first round of calls: the job has to close that assignment as well as make the new one."""
+	fields = ["name", "creation", "modified", "owner", "modified_by", "status", "priority", "date"]
+	fields += ["allocated_to", "description", "reference_type", "reference_name", "assigned_by"]
+	frappe.db.bulk_insert(
+		"ToDo",
+		fields,
+		[
+			(
+				*(f"{PREFIX}T{i:07d}", when, when, "Administrator", "Administrator", "Open", "Medium"),
+				*(
+					when.date(),
+					users[i % len(users)],
+					"first call",
+					"Lead",
+					f"{PREFIX}{i:07d}",
+					"Administrator",
+				),
+			)
+			for i in range(leads)
+		],
+		ignore_duplicates=True,
+	)
+	for i, user in enumerate(users):
+		frappe.db.sql(
+			f"""UPDATE `tabLead` SET _assign = %s WHERE name LIKE '{PREFIX}%%'
+			AND CAST(SUBSTRING(name, {len(PREFIX) + 1}) AS UNSIGNED) %% %s = %s""",
+			(json.dumps([user]), len(users), i),
+		)
 
 
 def clear_assignments(leads: list[str]) -> None:
@@ -188,13 +221,18 @@ def main():
 	frappe.flags.mute_emails = True
 	users = seed(args.leads, args.agents)
 	leads = frappe.get_all("Lead", filters={"name": ("like", f"{PREFIX}%")}, pluck="name", order_by="name")
+	from frappe.utils.background_jobs import get_queue
+
+	queued_before = sum(get_queue(queue).count for queue in ("default", "short", "long"))
 	try:
 		job_seconds, summary = time_job(users)
+		queued = sum(get_queue(queue).count for queue in ("default", "short", "long")) - queued_before
 		print(f"leads seeded: {len(leads)}, agents: {len(users)}")
 		print(
 			f"call_status_crm re-assignment job: {summary['reassigned']} leads in {job_seconds:.2f} s "
 			f"= {summary['reassigned'] / job_seconds:.1f} leads/s = {60 * summary['reassigned'] / job_seconds:.0f} leads/min"
 		)
+		print(f"background jobs the run left queued (e.g. one per notification): {queued}")
 		print(
 			"job summary:",
 			json.dumps(

@@ -62,10 +62,10 @@ def seed(calls: int, reseed: bool) -> None:
 	)
 	# b: a status bucket 0-99 spread by a multiplicative hash of the row number
 	frappe.db.sql(
-		f"""INSERT INTO `tabLead Call Log` (name, naming_series, lead, lead_name, direction, phone, phone_digits,
+		f"""INSERT INTO `tabLead Call Log` (name, lead, lead_name, direction, phone, phone_digits,
 			call_status, outcome, lead_status, call_time, duration, is_connected, agent, campaign, source,
 			follow_up_at, creation, modified, owner, modified_by, docstatus, idx)
-		SELECT CONCAT('{PREFIX}', seq), 'CALL-.YYYY.-', CONCAT('{LEAD_PREFIX}', 1 + (seq * 7919) % {leads}),
+		SELECT CONCAT('{PREFIX}', seq), CONCAT('{LEAD_PREFIX}', 1 + (seq * 7919) % {leads}),
 			CONCAT('Bench Lead ', 1 + (seq * 7919) % {leads}), {case(4)},
 			CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')), CONCAT('9198', LPAD((seq * 7919) % {leads}, 8, '0')),
 			{case(1)}, {case(2)}, {case(3)},
@@ -73,7 +73,7 @@ def seed(calls: int, reseed: bool) -> None:
 			IF({case(2)} = 'Connected' AND b % 10 <> 0, 10 + (seq * 31) % 600, 0),
 			IF({case(2)} = 'Connected' AND b % 10 <> 0, 1, 0),
 			CONCAT('csc.bench.agent', LPAD(seq % 200, 3, '0'), '@example.com'),
-			CONCAT('Bench Campaign ', LPAD(seq % 20, 2, '0')), 'Dialler',
+			CONCAT('Bench Campaign ', LPAD(((seq * 7919) % {leads}) % 20, 2, '0')), 'Dialler',
 			IF({case(1)} = 'follow_up', NOW() + INTERVAL 1 DAY, NULL),
 			NOW(), NOW(), 'Administrator', 'Administrator', 0, 0
 		FROM (SELECT seq, (seq * 2654435761) % 100 AS b FROM seq_1_to_{calls}) numbers"""
@@ -82,20 +82,177 @@ def seed(calls: int, reseed: bool) -> None:
 		name = f"Bench Campaign {i:02d}"
 		if not frappe.db.exists("Campaign", name):
 			frappe.get_doc({"doctype": "Campaign", "campaign_name": name}).insert(ignore_permissions=True)
+	from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import set_all_callback_times
+
+	set_all_callback_times()
 	frappe.db.commit()
 	frappe.db.sql("ANALYZE TABLE `tabLead Call Log`")
 	print(f"seeded {calls} calls and {leads} leads in {time.perf_counter() - began:.1f} s")
 
 
-def timed(label: str, fn, runs: int = 3) -> float:
+def timed(fn, runs: int = 3) -> float:
 	times = []
 	for _ in range(runs):
 		started = time.perf_counter()
 		fn()
 		times.append(time.perf_counter() - started)
-	median = statistics.median(times)
-	print(f"  {label:<62} {median:7.3f} s")
-	return median
+	return statistics.median(times)
+
+
+def where(filters: dict) -> str:
+	"""The raw SQL twin's WHERE clause for the benchmark's filters."""
+	clauses = [
+		f"call_time >= '{filters['from_date']}'",
+		f"call_time < '{add_days(filters['to_date'], 1)}'",
+	]
+	for field in ("agent", "campaign"):
+		if filters.get(field):
+			clauses.append(f"{field} = {frappe.db.escape(filters[field])}")
+	return " AND ".join(clauses)
+
+
+def cases() -> list[tuple]:
+	"""(report, case, report call, raw SQL of the same numbers, Frappe get_list of them or None)."""
+	from call_status_crm.call_status_crm.report.agent_call_performance import agent_call_performance
+	from call_status_crm.call_status_crm.report.call_status_summary import call_status_summary
+	from call_status_crm.call_status_crm.report.campaign_call_performance import campaign_call_performance
+	from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
+
+	window = {"from_date": add_days(today(), -DAYS), "to_date": today()}
+	week = {"from_date": add_days(today(), -7), "to_date": today()}
+	agent = {**window, "agent": "csc.bench.agent007@example.com"}
+	campaign = {**window, "campaign": "Bench Campaign 03"}
+
+	def summary_sql(f):
+		return f"""SELECT DATE(call_time), call_status, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
+			SUM(outcome = 'Missed') FROM `tabLead Call Log` WHERE {where(f)} GROUP BY DATE(call_time), call_status"""
+
+	def summary_list(f):
+		return lambda: frappe.get_list(
+			"Lead Call Log",
+			filters=[["call_time", ">=", f["from_date"]], ["call_time", "<", add_days(f["to_date"], 1)]]
+			+ [[k, "=", f[k]] for k in ("agent", "campaign") if f.get(k)],
+			fields=["date(call_time) as day", "call_status", "count(name) as calls"],
+			group_by="date(call_time), call_status",
+		)
+
+	def agent_sql(f):
+		return f"""SELECT agent, branch, department, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
+			SUM(duration), SUM(duration = 0), SUM(follow_up_at IS NOT NULL),
+			SUM(follow_up_status = 'Open' AND follow_up_at < NOW()), SUM(outcome = 'Missed')
+			FROM `tabLead Call Log` WHERE {where(f)} GROUP BY agent, branch, department"""
+
+	def campaign_sql(f):
+		return f"""SELECT per_lead.campaign, COUNT(per_lead.lead), COUNT(IF(per_lead.picked, per_lead.lead, NULL)),
+			SUM(per_lead.calls), SUM(per_lead.connected), COUNT(IF(lead.status = 'Interested', per_lead.lead, NULL))
+			FROM (SELECT campaign, lead, COUNT(*) AS calls, SUM(is_connected) AS connected, MAX(is_connected) AS picked
+				FROM `tabLead Call Log` WHERE {where(f)} GROUP BY campaign, lead) per_lead
+			LEFT JOIN `tabLead` lead ON lead.name = per_lead.lead GROUP BY per_lead.campaign"""
+
+	def missed_sql(f, group):
+		return f"""SELECT {group}, COUNT(*), COUNT(called_back_at), AVG(TIMESTAMPDIFF(SECOND, call_time, called_back_at)),
+			SUM(TIMESTAMPDIFF(SECOND, call_time, called_back_at) <= 3600) FROM `tabLead Call Log`
+			WHERE outcome = 'Missed' AND direction = 'Incoming' AND {where(f)} GROUP BY {group}"""
+
+	summary, agents = call_status_summary.execute, agent_call_performance.execute
+	campaigns, missed = campaign_call_performance.execute, missed_call_service_level.execute
+	return [
+		(
+			"Call Status Summary",
+			"90 days, daily",
+			lambda: summary({**window, "period": "Daily"}),
+			summary_sql(window),
+			summary_list(window),
+		),
+		(
+			"Call Status Summary",
+			"90 days, weekly",
+			lambda: summary({**window, "period": "Weekly"}),
+			summary_sql(window),
+			None,
+		),
+		(
+			"Call Status Summary",
+			"7 days, one campaign",
+			lambda: summary({**week, "campaign": campaign["campaign"]}),
+			summary_sql({**week, "campaign": campaign["campaign"]}),
+			None,
+		),
+		(
+			"Call Status Summary",
+			"90 days, one agent",
+			lambda: summary({**agent, "period": "Daily"}),
+			summary_sql(agent),
+			summary_list(agent),
+		),
+		(
+			"Agent Call Performance",
+			"90 days",
+			lambda: agents(window),
+			agent_sql(window),
+			lambda: frappe.get_list(
+				"Lead Call Log",
+				filters={"call_time": (">=", window["from_date"])},
+				fields=["agent", "count(name) as calls", "sum(duration) as talk"],
+				group_by="agent",
+			),
+		),
+		("Agent Call Performance", "7 days", lambda: agents(week), agent_sql(week), None),
+		(
+			"Agent Call Performance",
+			"90 days, one campaign",
+			lambda: agents(campaign),
+			agent_sql(campaign),
+			None,
+		),
+		(
+			"Campaign Call Performance",
+			"90 days, by campaign",
+			lambda: campaigns({**window, "group_by": "Campaign"}),
+			campaign_sql(window),
+			lambda: frappe.get_list(
+				"Lead Call Log",
+				filters={"call_time": (">=", window["from_date"])},
+				fields=["campaign", "count(distinct lead) as leads", "count(name) as calls"],
+				group_by="campaign",
+			),
+		),
+		(
+			"Campaign Call Performance",
+			"7 days, by campaign",
+			lambda: campaigns({**week, "group_by": "Campaign"}),
+			campaign_sql(week),
+			None,
+		),
+		(
+			"Campaign Call Performance",
+			"90 days, one campaign",
+			lambda: campaigns(campaign),
+			campaign_sql(campaign),
+			None,
+		),
+		(
+			"Missed Call Service Level",
+			"90 days, by day",
+			lambda: missed({**window, "group_by": "Day"}),
+			missed_sql(window, "DATE(call_time)"),
+			None,
+		),
+		(
+			"Missed Call Service Level",
+			"90 days, by agent",
+			lambda: missed({**window, "group_by": "Agent"}),
+			missed_sql(window, "agent"),
+			None,
+		),
+		(
+			"Missed Call Service Level",
+			"7 days, by agent",
+			lambda: missed({**week, "group_by": "Agent"}),
+			missed_sql(week, "agent"),
+			None,
+		),
+	]
 
 
 def main():
@@ -109,86 +266,27 @@ def main():
 	frappe.set_user("Administrator")
 	seed(args.calls, args.reseed)
 
-	from call_status_crm.call_status_crm.report.agent_call_performance import agent_call_performance
-	from call_status_crm.call_status_crm.report.call_status_summary import call_status_summary
-	from call_status_crm.call_status_crm.report.campaign_call_performance import campaign_call_performance
-	from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
-
-	window = {"from_date": add_days(today(), -DAYS), "to_date": today()}
-	week = {"from_date": add_days(today(), -7), "to_date": today()}
-	agent = {**window, "agent": "csc.bench.agent007@example.com"}
-	campaign = {**window, "campaign": "Bench Campaign 03"}
-	start = str(add_days(today(), -DAYS))
 	pool_mb = frappe.db.sql("SELECT @@innodb_buffer_pool_size / 1048576")[0][0]
 	print(
-		f"{frappe.db.count('Lead Call Log')} calls in Lead Call Log; InnoDB buffer pool {pool_mb:.0f} MB; median of 3 runs"
+		f"{frappe.db.count('Lead Call Log')} calls in Lead Call Log; InnoDB buffer pool {pool_mb:.0f} MB; "
+		"median of 3 runs; goal: report <= 1 s and <= 1.5x the raw SQL"
 	)
-
-	print("Call Status Summary")
-	timed("report, 90 days, daily", lambda: call_status_summary.execute({**window, "period": "Daily"}))
-	timed("report, 90 days, weekly", lambda: call_status_summary.execute({**window, "period": "Weekly"}))
-	timed(
-		"report, 7 days, one campaign",
-		lambda: call_status_summary.execute({**week, "campaign": "Bench Campaign 03"}),
+	print(
+		f"{'report':<27} {'case':<24} {'report s':>9} {'raw SQL s':>10} {'ratio':>6} {'get_list s':>11}  goal"
 	)
-	timed("report, 90 days, one agent", lambda: call_status_summary.execute({**agent, "period": "Daily"}))
-	timed(
-		"raw SQL: status x day GROUP BY",
-		lambda: frappe.db.sql(
-			f"""SELECT DATE(call_time), call_status, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
-			SUM(outcome = 'Missed') FROM `tabLead Call Log` WHERE call_time >= '{start}'
-			GROUP BY DATE(call_time), call_status"""
-		),
-	)
-	timed(
-		"frappe.get_list(group_by=call_status)",
-		lambda: frappe.get_list(
-			"Lead Call Log",
-			filters={"call_time": (">=", start)},
-			fields=["call_status", "count(name) as calls"],
-			group_by="call_status",
-		),
-	)
-
-	print("Agent Call Performance")
-	timed("report, 90 days", lambda: agent_call_performance.execute(window))
-	timed("report, 7 days", lambda: agent_call_performance.execute(week))
-	timed(
-		"raw SQL: per-agent sums",
-		lambda: frappe.db.sql(
-			f"""SELECT agent, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected), SUM(duration)
-			FROM `tabLead Call Log` WHERE call_time >= '{start}' GROUP BY agent"""
-		),
-	)
-	timed(
-		"frappe.get_list(group_by=agent)",
-		lambda: frappe.get_list(
-			"Lead Call Log",
-			filters={"call_time": (">=", start)},
-			fields=["agent", "count(name) as calls", "sum(duration) as talk"],
-			group_by="agent",
-		),
-	)
-
-	print("Campaign Call Performance")
-	timed(
-		"report, 90 days, by campaign",
-		lambda: campaign_call_performance.execute({**window, "group_by": "Campaign"}),
-	)
-	timed("report, 90 days, one campaign", lambda: campaign_call_performance.execute(campaign))
-	timed(
-		"raw SQL: distinct leads per campaign",
-		lambda: frappe.db.sql(
-			f"""SELECT campaign, COUNT(DISTINCT lead), COUNT(DISTINCT IF(is_connected, lead, NULL)), COUNT(*)
-			FROM `tabLead Call Log` WHERE call_time >= '{start}' GROUP BY campaign"""
-		),
-	)
-
-	print("Missed Call Service Level")
-	timed("report, 90 days, by day", lambda: missed_call_service_level.execute({**window, "group_by": "Day"}))
-	timed(
-		"report, 7 days, by agent", lambda: missed_call_service_level.execute({**week, "group_by": "Agent"})
-	)
+	missed_goal = []
+	for report, case, run_report, raw_sql, get_list in cases():
+		report_s = timed(run_report)
+		raw_s = timed(lambda sql=raw_sql: frappe.db.sql(sql))
+		list_s = f"{timed(get_list):11.3f}" if get_list else f"{'-':>11}"
+		met = report_s <= 1.0 and report_s <= 1.5 * raw_s
+		if not met:
+			missed_goal.append(f"{report}: {case}")
+		print(
+			f"{report:<27} {case:<24} {report_s:9.3f} {raw_s:10.3f} {report_s / raw_s:6.2f} {list_s}  "
+			f"{'met' if met else 'NOT met'}"
+		)
+	print("goal not met:", "; ".join(missed_goal) if missed_goal else "none")
 	frappe.destroy()
 
 

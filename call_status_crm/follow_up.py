@@ -38,9 +38,13 @@ def on_todo_update(doc, method=None):
 	follow-ups show in the call list and the agent report (`doc_events` on ToDo)."""
 	if doc.reference_type != "Lead" or not doc.has_value_changed("status"):
 		return
-	frappe.db.set_value(
-		"Lead Call Log", {"follow_up": doc.name}, "follow_up_status", doc.status, update_modified=False
-	)
+	set_follow_up_status([doc.name], doc.status)
+
+
+def set_follow_up_status(todos: list[str], status: str) -> None:
+	"""The calls whose follow-up is one of `todos` take the ToDo's new status."""
+	call = frappe.qb.DocType("Lead Call Log")
+	frappe.qb.update(call).set(call.follow_up_status, status).where(call.follow_up.isin(todos)).run()
 
 
 def cancel_follow_up(call) -> None:

@@ -22,6 +22,7 @@ def after_migrate():
 
 
 def ensure_app_records():
+	ensure_call_name_sequence()
 	ensure_indexes()
 	ensure_lead_status_options()
 	ensure_system_call_statuses()
@@ -33,6 +34,38 @@ def before_uninstall():
 	release_lead_status_options()
 	# remove_app deletes single DocTypes without their values; a reinstall must start from defaults.
 	frappe.db.delete("Singles", {"doctype": "Call Status CRM Settings"})
+	frappe.db.sql_ddl(f"DROP SEQUENCE IF EXISTS `{call_name_sequence()}`")
+
+
+def call_name_sequence() -> str:
+	from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import NAME_SEQUENCE
+
+	return frappe.scrub("".join(NAME_SEQUENCE))
+
+
+def ensure_call_name_sequence() -> None:
+	"""The sequence that numbers calls, created once, starting after every number already used: by
+	calls named before (by this sequence or by the old CALL-.YYYY.- naming series)."""
+	from frappe.database.sequence import create_sequence
+
+	from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import NAME_SEQUENCE
+
+	exists = frappe.db.sql(
+		"""SELECT 1 FROM information_schema.tables
+		WHERE table_schema = DATABASE() AND table_name = %s AND table_type = 'SEQUENCE'""",
+		(call_name_sequence(),),
+	)
+	if exists:
+		return
+	used = frappe.db.sql(
+		"""SELECT GREATEST(
+			COALESCE((SELECT MAX(`current`) FROM `tabSeries` WHERE name LIKE 'CALL-%%'), 0),
+			COALESCE((SELECT MAX(CAST(SUBSTRING_INDEX(name, '-', -1) AS UNSIGNED)) FROM `tabLead Call Log`
+				WHERE name REGEXP '^CALL-[0-9]{4}-[0-9]+$'), 0))"""
+	)[0][0]
+	create_sequence(
+		NAME_SEQUENCE[0], slug=NAME_SEQUENCE[1], check_not_exists=True, start_value=int(used or 0) + 1
+	)
 
 
 def ensure_indexes() -> None:

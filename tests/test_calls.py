@@ -3,6 +3,9 @@ from datetime import date, datetime, time, timedelta
 from call_status_crm.core.calls import (
 	MAX_DURATION_SECONDS,
 	audience_for_source,
+	call_name,
+	call_number,
+	callback_times,
 	is_absurd_duration,
 	is_in_future,
 	next_working_day_at,
@@ -51,3 +54,26 @@ def test_next_working_day_uses_the_holiday_list():
 		2026, 11, 26, 10, 30
 	)
 	assert next_working_day_at(monday, time(10), lambda d: True, max_days=3) == datetime(2026, 11, 24, 10, 0)
+
+
+def test_call_names():
+	assert call_name(7, 2026) == "CALL-2026-00007"
+	assert call_name(1234567, 2027) == "CALL-2027-1234567"
+	assert call_number("CALL-2026-00007") == 7
+	assert call_number(call_name(1234567, 2027)) == 1234567
+	for other in ("BENCH-CALL-12", "CALL-26-00001", "CALL-2026-", "CALL-2026-12a", None):
+		assert call_number(other) is None
+
+
+def test_callback_times():
+	at = datetime(2026, 11, 23, 9, 0)
+	missed = {"m1": at, "m2": at + timedelta(hours=2), "m3": at + timedelta(hours=5)}
+	outgoing = [at + timedelta(hours=3), at - timedelta(hours=1), at + timedelta(minutes=30)]
+	assert callback_times(missed, outgoing) == {
+		"m1": at + timedelta(minutes=30),
+		"m2": at + timedelta(hours=3),
+		"m3": None,
+	}
+	# a call at the very same second is not a call back
+	assert callback_times({"m": at}, [at]) == {"m": None}
+	assert callback_times({}, outgoing) == {}

@@ -117,3 +117,17 @@ def test_same_branch_only():
 def test_unknown_strategy():
 	with pytest.raises(ValueError):
 		AgentPicker(agents("a"), "Random")
+
+
+def test_restoring_a_snapshot_undoes_the_picks_of_a_rolled_back_batch():
+	pool = [Agent("a", open_leads=1), Agent("b"), Agent("c", assigned_today=1)]
+	picker = AgentPicker(pool, ROUND_ROBIN, daily_cap=2, last_agent="a")
+	state = picker.snapshot()
+	for name in ("L1", "L2"):
+		picker.record(picker.pick(lead(name)))
+	assert picker.last_agent == "c"
+	assert [agent.assigned_today for agent in pool] == [0, 1, 2]
+	picker.restore(state)
+	assert picker.last_agent == "a"
+	assert [(agent.open_leads, agent.assigned_today) for agent in pool] == [(1, 0), (0, 0), (0, 1)]
+	assert picker.pick(lead("L1")).user == "b"

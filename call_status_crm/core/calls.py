@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
 MAX_DURATION_SECONDS = 24 * 60 * 60
@@ -14,6 +15,21 @@ SOURCES = ("Manual", "Dialler", "AI Agent", "Telephony")
 CALL_DIRECTIONS = ("Outgoing", "Incoming")
 
 _NON_DIGITS = re.compile(r"\D")
+CALL_NAME_PREFIX = "CALL-"
+CALL_NAME_DIGITS = 5
+_CALL_NAME = re.compile(r"CALL-\d{4}-(\d+)")
+
+
+def call_name(number: int, year: int) -> str:
+	"""A call's name: CALL-<year>-<number>, the number counting on across years (names stay unique
+	without a yearly counter, which would need a lock held until commit)."""
+	return f"{CALL_NAME_PREFIX}{year}-{number:0{CALL_NAME_DIGITS}d}"
+
+
+def call_number(name: str | None) -> int | None:
+	"""The number in a call's name, or None for a name not made by `call_name`."""
+	match = _CALL_NAME.fullmatch(name or "")
+	return int(match.group(1)) if match else None
 
 
 def phone_digits(phone: str | None) -> str:
@@ -51,3 +67,16 @@ def next_working_day_at(
 		if not is_day_off(day):
 			return datetime.combine(day, at)
 	return datetime.combine(now.date() + timedelta(days=1), at)
+
+
+def callback_times(
+	missed: Mapping[str, datetime], outgoing: Iterable[datetime]
+) -> dict[str, datetime | None]:
+	"""For each missed call (name → its time), when the lead was called back: the first outgoing call
+	after it, or None."""
+	times = sorted(outgoing)
+	result = {}
+	for name, at in missed.items():
+		i = bisect_right(times, at)
+		result[name] = times[i] if i < len(times) else None
+	return result

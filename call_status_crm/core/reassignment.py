@@ -112,6 +112,15 @@ class AgentPicker:
 			chosen = candidates[0]
 		return chosen
 
+	def snapshot(self) -> tuple:
+		"""The picker's state, to go back to when a batch is rolled back."""
+		return self.last_agent, [(agent.open_leads, agent.assigned_today) for agent in self._order]
+
+	def restore(self, state: tuple) -> None:
+		self.last_agent, counts = state
+		for agent, (open_leads, assigned_today) in zip(self._order, counts, strict=True):
+			agent.open_leads, agent.assigned_today = open_leads, assigned_today
+
 	def record(self, agent: Agent) -> None:
 		"""Count a lead given to `agent` (after it was really assigned)."""
 		agent.open_leads += 1

@@ -11,10 +11,17 @@ import json
 
 import frappe
 from frappe import _
-from frappe.desk.form import assign_to
 from frappe.query_builder.functions import Count, Max
 from frappe.utils import get_datetime, getdate, now_datetime
 
+from call_status_crm.assignment import (
+	Reassignment,
+	UserInfo,
+	add_timeline_comments,
+	insert,
+	open_assignments,
+	reassign,
+)
 from call_status_crm.core.reassignment import Agent, AgentPicker, LeadCandidate, active_rules, is_due
 from call_status_crm.jobs import dispatch
 
@@ -85,8 +92,7 @@ def _run(now) -> dict:
 		summary.update(examined=len(candidates), due=len(due))
 		batch_size = settings.batch_size or 500
 		for start in range(0, len(due), batch_size):
-			for lead in due[start : start + batch_size]:
-				outcome = reassign_lead(lead, picker, settings, now)
+			for outcome in reassign_batch(due[start : start + batch_size], picker, settings, now).values():
 				summary[outcome] += 1
 			frappe.db.commit()
 			publish_progress(min(start + batch_size, len(due)), len(due))
@@ -101,83 +107,117 @@ def _run(now) -> dict:
 	return summary
 
 
+def reassign_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) -> dict[str, str]:
+	"""Re-assign a batch of leads; returns each lead's outcome (the summary key it counts under).
+
+	The whole batch is written at once (`call_status_crm.assignment`). If that fails, the batch is rolled
+	back and retried lead by lead, so one bad lead is logged and the others still go through."""
+	state = picker.snapshot()
+	frappe.db.savepoint("reassign_batch")
+	try:
+		return write_batch(leads, picker, settings, now)
+	except Exception:
+		frappe.db.rollback(save_point="reassign_batch")
+		picker.restore(state)
+		if len(leads) == 1:
+			frappe.log_error(
+				title=f"Lead re-assignment failed: {leads[0].name}",
+				reference_doctype="Lead",
+				reference_name=leads[0].name,
+			)
+			return {leads[0].name: "failed"}
+	outcomes = {}
+	for lead in leads:
+		outcomes.update(reassign_batch([lead], picker, settings, now))
+	return outcomes
+
+
 def reassign_lead(lead: LeadCandidate, picker: AgentPicker, settings, now) -> str:
 	"""Re-assign one lead; returns the summary key it counts under."""
-	frappe.db.savepoint("reassign_lead")
-	try:
-		current = frappe.db.get_value(
-			"Lead", lead.name, ["status", "last_call_time", "_assign"], as_dict=True, for_update=True
-		)
-		# re-checked under the row lock: a call logged (or a status changed) since selection wins
-		if (
-			not current
-			or current.status != lead.status
-			or not same_time(current.last_call_time, lead.last_call_time)
-		):
-			return "skipped_changed"
+	return reassign_batch([lead], picker, settings, now)[lead.name]
+
+
+def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) -> dict[str, str]:
+	# re-checked under the row locks: a call logged (or a status changed) since selection wins
+	current = lock_leads([lead.name for lead in leads])
+	previous = open_assignments("Lead", [lead.name for lead in leads])
+	outcomes, items, records = {}, [], []
+	for lead in leads:
+		row = current.get(lead.name)
+		if not row or row.status != lead.status or not same_time(row.last_call_time, lead.last_call_time):
+			outcomes[lead.name] = "skipped_changed"
+			continue
 		agent = picker.pick(lead)
 		if not agent:
-			return "skipped_no_agent"
-		assignees = json.loads(current._assign or "[]")
-		for user in assignees:
-			assign_to.remove("Lead", lead.name, user, ignore_permissions=True)
-		assign_to.add(
-			{
-				"assign_to": [agent.user],
-				"doctype": "Lead",
-				"name": lead.name,
-				"description": _("Re-assigned lead ({0}): please call again").format(_(lead.status)),
-				"assigned_by": "Administrator",
-			},
-			ignore_permissions=True,
+			outcomes[lead.name] = "skipped_no_agent"
+			continue
+		picker.record(agent)
+		outcomes[lead.name] = "reassigned"
+		assigned = [todo.allocated_to for todo in previous[lead.name]]
+		from_agent = assigned[0] if assigned else next(iter(sorted(lead.current_agents)), None)
+		items.append(
+			Reassignment(
+				name=lead.name,
+				title=row.lead_name or lead.name,
+				to_user=agent.user,
+				description=_("Re-assigned lead ({0}): please call again").format(_(lead.status)),
+				previous=previous[lead.name],
+			)
 		)
-		if settings.set_lead_owner:
-			frappe.db.set_value("Lead", lead.name, "lead_owner", agent.user)
-		from_agent = assignees[0] if assignees else next(iter(sorted(lead.current_agents)), None)
-		frappe.get_doc(
-			{
-				"doctype": "Lead Reassignment",
-				"lead": lead.name,
-				"lead_status": lead.status,
-				"from_agent": from_agent,
-				"to_agent": agent.user,
-				"reassigned_at": now,
-				"recycle_number": lead.recycles + 1,
-				"assignment": frappe.db.get_value(
-					"ToDo",
-					{
-						"reference_type": "Lead",
-						"reference_name": lead.name,
-						"allocated_to": agent.user,
-						"status": "Open",
-					},
-				),
-			}
-		).insert(ignore_permissions=True)
-		frappe.get_doc(
-			{
-				"doctype": "Comment",
-				"comment_type": "Info",
-				"reference_doctype": "Lead",
-				"reference_name": lead.name,
-				"content": _("Re-assigned from {0} to {1}: {2} for too long (recycle {3})").format(
-					frappe.utils.get_fullname(from_agent) if from_agent else _("nobody"),
-					frappe.utils.get_fullname(agent.user),
+		records.append((lead, row, from_agent))
+	reassign("Lead", items, owner_field="lead_owner" if settings.set_lead_owner else None)
+	write_records(records, items, now)
+	return outcomes
+
+
+def lock_leads(names: list[str]) -> dict[str, frappe._dict]:
+	lead = frappe.qb.DocType("Lead")
+	rows = (
+		frappe.qb.from_(lead)
+		.select(lead.name, lead.status, lead.last_call_time, lead.lead_name)
+		.where(lead.name.isin(names))
+		.for_update()
+		.run(as_dict=True)
+	)
+	return {row.name: row for row in rows}
+
+
+def write_records(records: list[tuple], items: list[Reassignment], now) -> None:
+	"""A Lead Reassignment row and a timeline line for each re-assigned lead."""
+	if not records:
+		return
+	full_names = UserInfo()
+	insert(
+		"Lead Reassignment",
+		now,
+		{
+			"lead": [lead.name for lead, _row, _from in records],
+			"lead_name": [row.lead_name for _lead, row, _from in records],
+			"lead_status": [lead.status for lead, _row, _from in records],
+			"from_agent": [from_agent for _lead, _row, from_agent in records],
+			"to_agent": [item.to_user for item in items],
+			"reassigned_at": now,
+			"recycle_number": [lead.recycles + 1 for lead, _row, _from in records],
+			"assignment": [item.todo for item in items],
+		},
+	)
+	add_timeline_comments(
+		"Lead",
+		[
+			(
+				"Info",
+				lead.name,
+				_("Re-assigned from {0} to {1}: {2} for too long (recycle {3})").format(
+					full_names.full_name(from_agent) if from_agent else _("nobody"),
+					full_names.full_name(item.to_user),
 					_(lead.status),
 					lead.recycles + 1,
 				),
-			}
-		).insert(ignore_permissions=True)
-		picker.record(agent)
-		return "reassigned"
-	except Exception:
-		frappe.db.rollback(save_point="reassign_lead")
-		frappe.log_error(
-			title=f"Lead re-assignment failed: {lead.name}",
-			reference_doctype="Lead",
-			reference_name=lead.name,
-		)
-		return "failed"
+			)
+			for (lead, _row, from_agent), item in zip(records, items, strict=True)
+		],
+		now,
+	)
 
 
 def same_time(a, b) -> bool:

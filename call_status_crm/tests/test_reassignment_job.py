@@ -1,8 +1,11 @@
 import json
 import subprocess
 import sys
+from unittest.mock import patch
 
 import frappe
+from frappe import _
+from frappe.desk.form import assign_to
 from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_to_date, get_bench_path, now_datetime
 
@@ -216,6 +219,106 @@ class TestReassignmentJob(FrappeTestCase):
 		)
 		self.assertEqual(open_assignees(lead), [])
 		self.assertEqual(reassignments(lead), [])
+
+	def test_writes_what_frappes_assign_to_writes(self):
+		"""The batch writer against Frappe's own `assign_to` on a twin lead: same ToDos, `_assign`, timeline
+		lines and notifications (names aside)."""
+		configure(agents=(AGENT, AGENT_2))
+		description = _("Re-assigned lead ({0}): please call again").format(_("Not Picked"))
+		lead, twin = not_picked_lead("CSC Bulk Lead"), not_picked_lead("CSC Twin Lead")
+		for name in (lead, twin):
+			assign_to.add({"assign_to": [AGENT], "doctype": "Lead", "name": name, "description": "first"})
+		frappe.db.commit()
+		assign_to.remove("Lead", twin, AGENT)
+		assign_to.add({"assign_to": [AGENT_2], "doctype": "Lead", "name": twin, "description": description})
+		frappe.db.commit()
+		# the twin is now assigned to AGENT_2 as well, so the job leaves it alone (never the current agent)
+		self.assertEqual(reassignment.run()["reassigned"], 1)
+
+		def written(name):
+			lead_name = frappe.db.get_value("Lead", name, "lead_name")
+			todos = frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "Lead", "reference_name": name},
+				fields=["status", "priority", "date", "allocated_to", "description", "assigned_by"],
+				order_by="creation, status",
+			)
+			comments = frappe.get_all(
+				"Comment",
+				filters={
+					"reference_doctype": "Lead",
+					"reference_name": name,
+					"comment_type": ("in", ("Assigned", "Assignment Completed")),
+				},
+				fields=["comment_type", "comment_email", "content"],
+				order_by="creation, comment_type",
+			)
+			notifications = frappe.get_all(
+				"Notification Log",
+				filters={"document_type": "Lead", "document_name": name},
+				fields=["for_user", "from_user", "type", "subject", "email_content", "read"],
+				order_by="creation, for_user",
+			)
+			for row in notifications:
+				row.subject = row.subject.replace(lead_name, "<title>")
+
+			def rows(found):  # rows written in one statement share their creation time: compare as sets
+				return sorted((dict(row) for row in found), key=lambda row: [str(v) for v in row.values()])
+
+			return (
+				rows(todos),
+				json.loads(frappe.db.get_value("Lead", name, "_assign")),
+				rows(comments),
+				rows(notifications),
+			)
+
+		self.assertEqual(written(lead), written(twin))
+		self.assertEqual(written(lead)[1], [AGENT_2])
+		self.assertEqual([row["status"] for row in written(lead)[0]], ["Cancelled", "Open"])
+		self.assertEqual(
+			len(written(lead)[3]), 3
+		)  # assigned to AGENT, removed from AGENT, assigned to AGENT_2
+		assignment = frappe.db.get_value("Lead Reassignment", {"lead": lead}, "assignment")
+		self.assertEqual(
+			frappe.db.get_value("ToDo", assignment, ["allocated_to", "status"]), (AGENT_2, "Open")
+		)
+
+	def test_a_cancelled_follow_up_shows_on_its_call(self):
+		lead = not_picked_lead("CSC Follow Lead")
+		frappe.set_user(AGENT)
+		call = make_call(
+			lead,
+			"busy",
+			call_time=add_to_date(now_datetime(), minutes=-35),
+			follow_up_at=add_to_date(now_datetime(), days=1),
+		)
+		frappe.set_user("Administrator")
+		frappe.db.commit()
+		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "follow_up_status"), "Open")
+		self.assertEqual(reassignment.run()["reassigned"], 1)
+		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "follow_up_status"), "Cancelled")
+		self.assertEqual(open_assignees(lead), [AGENT_2])
+
+	def test_a_failing_lead_is_logged_and_the_rest_of_its_batch_goes_through(self):
+		leads = [not_picked_lead(f"CSC Batch Lead {i}", minutes_ago=50 - i) for i in range(3)]
+		frappe.db.commit()
+		real_insert = reassignment.insert
+
+		def failing_insert(doctype, now, values, names=None):
+			if doctype == "Lead Reassignment" and leads[1] in values["lead"]:
+				raise frappe.ValidationError("simulated failure")
+			return real_insert(doctype, now, values, names)
+
+		with patch.object(reassignment, "insert", failing_insert):
+			summary = reassignment.run()
+		self.assertEqual((summary["reassigned"], summary["failed"]), (2, 1))
+		self.assertEqual([len(reassignments(lead)) for lead in leads], [1, 0, 1])
+		# nothing of the failed lead is half-written; round robin went on as if it had not been picked
+		self.assertEqual(open_assignees(leads[1]), [])
+		self.assertEqual([open_assignees(leads[0]), open_assignees(leads[2])], [[AGENT_2], [AGENT_3]])
+		self.assertTrue(frappe.db.exists("Error Log", {"reference_name": leads[1]}))
+		frappe.db.delete("Error Log", {"reference_name": leads[1]})
+		frappe.db.commit()
 
 	def test_a_run_holding_the_lock_keeps_a_second_run_out(self):
 		lead = not_picked_lead("CSC Lock Lead")

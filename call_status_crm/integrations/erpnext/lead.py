@@ -11,6 +11,7 @@ from frappe.utils import get_datetime
 from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_status_crm_settings import (
 	get_protected_lead_statuses,
 )
+from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import update_callback_times
 from call_status_crm.core.lead_options import split_options
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
 from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
@@ -48,9 +49,11 @@ def on_call_update(doc, method=None):
 	if doc.lead:
 		stayed = before and before.lead == doc.lead
 		sync_lead(doc.lead, before if stayed else None, doc, doc.previous_lead_status)
+		update_callback_times(doc.lead)
 	if before and before.lead and before.lead != doc.lead:
 		# moved to another lead: for the old one it is as if the call was deleted
 		sync_lead(before.lead, before, None, before.previous_lead_status)
+		update_callback_times(before.lead)
 
 
 def on_call_trash(doc, method=None):
@@ -58,6 +61,7 @@ def on_call_trash(doc, method=None):
 	if doc.lead and not doc.flags.skip_lead_update:
 		lock_leads([doc.lead])
 		sync_lead(doc.lead, doc, None, doc.previous_lead_status)
+		update_callback_times(doc.lead, exclude=doc.name)
 
 
 def to_fact(call) -> CallFact:

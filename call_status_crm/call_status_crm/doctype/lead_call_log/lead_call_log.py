@@ -9,6 +9,8 @@ from frappe.utils import get_datetime, now_datetime
 from call_status_crm.core.calls import (
 	MAX_DURATION_SECONDS,
 	audience_for_source,
+	call_name,
+	callback_times,
 	is_absurd_duration,
 	is_in_future,
 	phone_digits,
@@ -89,7 +91,6 @@ class LeadCallLog(Document):
 		lead: DF.Link | None
 		lead_name: DF.Data | None
 		lead_status: DF.Literal[None]
-		naming_series: DF.Literal["CALL-.YYYY.-"]
 		note: DF.SmallText | None
 		outcome: DF.Literal["", "Connected", "Attempt", "Missed", "Live", "Failed"]
 		phone: DF.Data | None
@@ -98,6 +99,11 @@ class LeadCallLog(Document):
 		recording_url: DF.Data | None
 		source: DF.Literal["Manual", "Dialler", "AI Agent", "Telephony"]
 	# end: auto-generated types
+
+	def autoname(self):
+		"""CALL-<year>-<number> from a database sequence: unlike a naming series, whose row stays locked
+		until commit, a sequence hands out numbers without making concurrent new calls wait."""
+		self.name = call_name(next_call_number(), now_datetime().year)
 
 	def validate(self):
 		self.validate_call_status_exists()
@@ -340,6 +346,65 @@ def is_call_manager(user: str | None = None) -> bool:
 	return user == "Administrator" or bool(set(MANAGER_ROLES) & set(frappe.get_roles(user)))
 
 
+def update_callback_times(lead: str, exclude: str | None = None) -> None:
+	"""Each missed inbound call of `lead` keeps when the lead was called back (the first outgoing call
+	after it), so Missed Call Service Level reads a column instead of searching every missed call's
+	call back. `exclude`: a call being deleted."""
+	rows = frappe.get_all(
+		"Lead Call Log",
+		filters={"lead": lead, "name": ("!=", exclude or "")},
+		fields=["name", "direction", "outcome", "call_time", "called_back_at"],
+	)
+	missed = {row.name: row for row in rows if row.direction == "Incoming" and row.outcome == "Missed"}
+	if not missed:
+		return
+	times = callback_times(
+		{name: get_datetime(row.call_time) for name, row in missed.items()},
+		[get_datetime(row.call_time) for row in rows if row.direction == "Outgoing"],
+	)
+	for name, called_back_at in times.items():
+		current = missed[name].called_back_at
+		if (get_datetime(current) if current else None) != called_back_at:
+			frappe.db.set_value(
+				"Lead Call Log", name, "called_back_at", called_back_at, update_modified=False
+			)
+
+
+def set_all_callback_times() -> None:
+	"""`update_callback_times` for every lead in one statement (the patch that fills the column)."""
+	frappe.db.sql(
+		"""UPDATE `tabLead Call Log` call_log
+		JOIN (
+			SELECT missed.name, MIN(back.call_time) AS called_back_at
+			FROM `tabLead Call Log` missed
+			JOIN `tabLead Call Log` back ON back.lead = missed.lead AND back.direction = 'Outgoing'
+				AND back.call_time > missed.call_time
+			WHERE missed.direction = 'Incoming' AND missed.outcome = 'Missed'
+			GROUP BY missed.name
+		) first_back ON first_back.name = call_log.name
+		SET call_log.called_back_at = first_back.called_back_at"""
+	)
+
+
+NAME_SEQUENCE = ("Lead Call Log", "_name_seq")  # frappe.database.sequence: lead_call_log_name_seq
+
+
+def next_call_number() -> int:
+	from frappe.database.sequence import get_next_val
+
+	try:
+		return get_next_val(NAME_SEQUENCE[0], slug=NAME_SEQUENCE[1])
+	except Exception as e:
+		if frappe.db.is_table_missing(e):
+			frappe.throw(
+				_("The numbering of calls is not set up on this site: run {0}.").format(
+					frappe.bold("bench migrate")
+				),
+				title=_("Call Numbering Missing"),
+			)
+		raise
+
+
 def upsert_call(values: dict, ignore_permissions: bool = False) -> "LeadCallLog":
 	"""Insert a call, or update the call with the same `external_id` (integrations resend events).
 
@@ -402,6 +467,12 @@ def on_doctype_update():
 		"Lead Call Log", ["campaign", "call_time", "lead", "is_connected"], "campaign_call_time_index"
 	)
 	frappe.db.add_index("Lead Call Log", ["lead", "direction", "call_time"], "lead_direction_call_time_index")
+	# Missed Call Service Level reads missed calls only, grouped by day, agent or branch
+	frappe.db.add_index(
+		"Lead Call Log",
+		["outcome", "call_time", "direction", "agent", "branch", "called_back_at"],
+		"missed_call_index",
+	)
 	for index in OBSOLETE_INDEXES:
 		if frappe.db.has_index("tabLead Call Log", index):
 			frappe.db.sql_ddl(f"ALTER TABLE `tabLead Call Log` DROP INDEX `{index}`")

@@ -21,9 +21,12 @@ from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import 
 	LeadStatusMismatchError,
 	NoteRequiredError,
 	UnknownCallStatusError,
+	set_all_callback_times,
 	upsert_call,
 )
+from call_status_crm.core.calls import call_number
 from call_status_crm.follow_up import get_default_follow_up_at, get_holidays
+from call_status_crm.install import ensure_call_name_sequence
 from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_timeline_content
 from call_status_crm.tests.utils import (
 	AGENT,
@@ -280,6 +283,29 @@ class TestLeadCallLog(FrappeTestCase):
 		unknown = make_call(None, "missed", direction="Incoming", phone="+1 555 0100", source="Telephony")
 		self.assertIsNone(unknown.lead)
 
+	def test_a_missed_call_keeps_when_the_lead_was_called_back(self):
+		def called_back(name):
+			value = frappe.db.get_value("Lead Call Log", name, "called_back_at")
+			return get_datetime(value) if value else None
+
+		missed = make_call(self.lead, "missed", direction="Incoming", call_time=minutes_ago(120))
+		earlier = make_call(self.lead, "busy", call_time=minutes_ago(180))  # before the missed call
+		self.assertIsNone(called_back(missed.name))
+		late = make_call(self.lead, "busy", call_time=minutes_ago(30))
+		self.assertEqual(called_back(missed.name), get_datetime(late.call_time))
+		soon = make_call(self.lead, "called", duration=40, call_time=minutes_ago(100))
+		self.assertEqual(called_back(missed.name), get_datetime(soon.call_time))
+		frappe.delete_doc("Lead Call Log", soon.name)
+		self.assertEqual(called_back(missed.name), get_datetime(late.call_time))
+		frappe.delete_doc("Lead Call Log", late.name)
+		self.assertIsNone(called_back(missed.name))
+		self.assertIsNone(called_back(earlier.name))  # only missed inbound calls carry it
+
+		again = make_call(self.lead, "no_answer", call_time=minutes_ago(60))
+		frappe.db.set_value("Lead Call Log", missed.name, "called_back_at", None)
+		set_all_callback_times()  # the patch that fills the column on existing sites
+		self.assertEqual(called_back(missed.name), get_datetime(again.call_time))
+
 	def test_upsert_by_external_id(self):
 		first = upsert_call(
 			{
@@ -514,3 +540,71 @@ class TestLeadCallLogConcurrency(FrappeTestCase):
 			)
 		finally:
 			cleanup_leads(leads)
+
+	def test_a_new_call_does_not_wait_for_another_uncommitted_new_call(self):
+		"""Call names come from a sequence: a naming series would keep its row locked until the first
+		transaction commits, and every other new call would wait behind it."""
+		make_test_users()
+		leads = [make_lead(f"CSC Naming Lead {i}").name for i in range(2)]
+		frappe.db.commit()
+		site = frappe.local.site
+		first_inserted, second_done = threading.Event(), threading.Event()
+		results = {}
+
+		def first():
+			frappe.init(site=site)
+			frappe.connect()
+			try:
+				frappe.set_user(AGENT)
+				results["first"] = make_call(leads[0], "busy").name
+				first_inserted.set()
+				second_done.wait(timeout=30)
+			finally:
+				frappe.db.rollback()
+				frappe.destroy()
+
+		def second():
+			frappe.init(site=site)
+			frappe.connect()
+			try:
+				frappe.set_user(AGENT)
+				first_inserted.wait(timeout=30)
+				frappe.db.sql("SET SESSION innodb_lock_wait_timeout = 3")
+				results["second"] = make_call(leads[1], "busy").name
+				frappe.db.commit()
+			except Exception as e:
+				results["error"] = repr(e)
+				frappe.db.rollback()
+			finally:
+				second_done.set()
+				frappe.destroy()
+
+		threads = [threading.Thread(target=first), threading.Thread(target=second)]
+		for thread in threads:
+			thread.start()
+		for thread in threads:
+			thread.join(timeout=60)
+		try:
+			self.assertNotIn("error", results)
+			self.assertTrue(first_inserted.is_set())
+			self.assertTrue(frappe.db.exists("Lead Call Log", results["second"]))
+			self.assertFalse(frappe.db.exists("Lead Call Log", results["first"]))  # rolled back
+			self.assertNotEqual(results["first"], results["second"])
+		finally:
+			cleanup_leads(leads)
+
+	def test_call_names_and_numbering_after_existing_calls(self):
+		make_test_users()
+		lead = make_lead("CSC Numbering Lead").name
+		first = make_call(lead, "busy", call_time=minutes_ago(10))
+		self.assertRegex(first.name, rf"^CALL-{now_datetime().year}-\d{{5,}}$")
+		frappe.db.commit()
+		try:
+			# a site upgraded from the naming series, or restored without the sequence, numbers on after
+			# the highest call number it has
+			frappe.db.sql_ddl("DROP SEQUENCE IF EXISTS lead_call_log_name_seq")
+			ensure_call_name_sequence()
+			second = make_call(lead, "no_answer", call_time=minutes_ago(5))
+			self.assertEqual(call_number(second.name), call_number(first.name) + 1)
+		finally:
+			cleanup_leads([lead])

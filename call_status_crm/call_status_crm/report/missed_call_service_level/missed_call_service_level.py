@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.query_builder import CustomFunction
-from frappe.query_builder.functions import Avg, Count, Date, Min, Sum
+from frappe.query_builder.functions import Avg, Count, Date, Sum
 from pypika.terms import Case
 
 from call_status_crm.core.reports import rate
@@ -26,43 +26,25 @@ def execute(filters=None):
 
 
 def get_data(filters) -> list[dict]:
-	"""Missed inbound calls and how soon someone called the lead back: the first outgoing call to the
-	same lead after the missed one (a correlated subquery on the (lead, direction, call_time) index)."""
-	missed = calls_table().as_("missed")
-	callback = calls_table().as_("callback")
-	first_callback = (
-		frappe.qb.from_(callback)
-		.select(Min(callback.call_time))
-		.where(
-			(callback.lead == missed.lead)
-			& (callback.direction == "Outgoing")
-			& (callback.call_time > missed.call_time)
-		)
-	)
+	"""Missed inbound calls and how soon someone called the lead back: each missed call keeps the time of
+	the first outgoing call to its lead after it (`called_back_at`, maintained when calls are saved)."""
+	missed = calls_table()
 	group = {"Day": Date(missed.call_time), "Agent": missed.agent, "Branch": missed.branch}[filters.group_by]
-	inner = frappe.qb.from_(missed).select(
-		group.as_("group_value"),
-		missed.call_time,
-		first_callback.as_("called_back_at"),
-	)
-	inner = filter_calls(inner, missed, filters).where(
-		(missed.direction == "Incoming") & (missed.outcome == "Missed")
-	)
-	inner = inner.as_("m")
-	wait = TimestampDiff(frappe.qb.terms.LiteralValue("SECOND"), inner.call_time, inner.called_back_at)
+	wait = TimestampDiff(frappe.qb.terms.LiteralValue("SECOND"), missed.call_time, missed.called_back_at)
 	query = (
-		frappe.qb.from_(inner)
+		frappe.qb.from_(missed)
 		.select(
-			inner.group_value,
+			group.as_("group_value"),
 			Count("*").as_("missed"),
-			Count(inner.called_back_at).as_("called_back"),
+			Count(missed.called_back_at).as_("called_back"),
 			Avg(wait).as_("average_seconds"),
 			Sum(Case().when(wait <= SERVICE_LEVEL_MINUTES * 60, 1).else_(0)).as_("within_service_level"),
 		)
-		.groupby(inner.group_value)
-		.orderby(inner.group_value)
+		.where((missed.outcome == "Missed") & (missed.direction == "Incoming"))
+		.groupby(group)
+		.orderby(group)
 	)
-	rows = run(query)
+	rows = run(filter_calls(query, missed, filters))
 	for row in rows:
 		row.not_called_back = row.missed - row.called_back
 		row.callback_rate = rate(row.called_back, row.missed)
