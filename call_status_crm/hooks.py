@@ -12,6 +12,7 @@ export_python_type_annotations = True
 after_install = "call_status_crm.install.after_install"
 after_migrate = "call_status_crm.install.after_migrate"
 before_uninstall = "call_status_crm.install.before_uninstall"
+before_tests = "call_status_crm.tests.utils.before_tests"
 
 # Only what the app owns outright; records admins edit come from install.py's ensure_* functions.
 fixtures = [

@@ -14,6 +14,14 @@ MANAGER = "csc.manager@example.com"
 PLAIN_USER = "csc.plain@example.com"
 
 
+def before_tests():
+	"""`run-tests` runs only the tested app's `before_tests`: run ERPNext's too (its setup wizard's
+	company, fiscal year and defaults), which the Lead's test records need on a new site."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+
+
 def make_user(email: str, roles: list[str]) -> str:
 	"""A desk user with exactly these roles (besides the automatic ones) and a known password; committed,
 	so that requests served on another connection see it."""

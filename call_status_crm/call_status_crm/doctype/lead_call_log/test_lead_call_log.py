@@ -546,6 +546,10 @@ class TestLeadCallLogConcurrency(FrappeTestCase):
 		transaction commits, and every other new call would wait behind it."""
 		make_test_users()
 		leads = [make_lead(f"CSC Naming Lead {i}").name for i in range(2)]
+		for lead in leads:
+			# each lead has an earlier call: a lead with none sits in the InnoDB gap that the other
+			# transaction's locking read of its lead's calls covers when the two are adjacent by name
+			make_call(lead, "no_answer", call_time=minutes_ago(60))
 		frappe.db.commit()
 		site = frappe.local.site
 		first_inserted, second_done = threading.Event(), threading.Event()
