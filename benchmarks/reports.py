@@ -63,13 +63,14 @@ def seed(calls: int, reseed: bool) -> None:
 	# b: a status bucket 0-99 spread by a multiplicative hash of the row number
 	frappe.db.sql(
 		f"""INSERT INTO `tabLead Call Log` (name, lead, lead_name, direction, phone, phone_digits,
-			call_status, outcome, lead_status, call_time, duration, is_connected, agent, campaign, source,
+			call_status, outcome, lead_status, call_time, call_date, duration, is_connected, agent, campaign, source,
 			follow_up_at, creation, modified, owner, modified_by, docstatus, idx)
 		SELECT CONCAT('{PREFIX}', seq), CONCAT('{LEAD_PREFIX}', 1 + (seq * 7919) % {leads}),
 			CONCAT('Bench Lead ', 1 + (seq * 7919) % {leads}), {case(4)},
 			CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')), CONCAT('9198', LPAD((seq * 7919) % {leads}, 8, '0')),
 			{case(1)}, {case(2)}, {case(3)},
 			TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND,
+			DATE(TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND),
 			IF({case(2)} = 'Connected' AND b % 10 <> 0, 10 + (seq * 31) % 600, 0),
 			IF({case(2)} = 'Connected' AND b % 10 <> 0, 1, 0),
 			CONCAT('csc.bench.agent', LPAD(seq % 200, 3, '0'), '@example.com'),
@@ -101,10 +102,7 @@ def timed(fn, runs: int = 3) -> float:
 
 def where(filters: dict) -> str:
 	"""The raw SQL twin's WHERE clause for the benchmark's filters."""
-	clauses = [
-		f"call_time >= '{filters['from_date']}'",
-		f"call_time < '{add_days(filters['to_date'], 1)}'",
-	]
+	clauses = [f"call_date BETWEEN '{filters['from_date']}' AND '{filters['to_date']}'"]
 	for field in ("agent", "campaign"):
 		if filters.get(field):
 			clauses.append(f"{field} = {frappe.db.escape(filters[field])}")
@@ -124,16 +122,16 @@ def cases() -> list[tuple]:
 	campaign = {**window, "campaign": "Bench Campaign 03"}
 
 	def summary_sql(f):
-		return f"""SELECT DATE(call_time), call_status, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
-			SUM(outcome = 'Missed') FROM `tabLead Call Log` WHERE {where(f)} GROUP BY DATE(call_time), call_status"""
+		return f"""SELECT call_date, call_status, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
+			SUM(outcome = 'Missed') FROM `tabLead Call Log` WHERE {where(f)} GROUP BY call_date, call_status"""
 
 	def summary_list(f):
 		return lambda: frappe.get_list(
 			"Lead Call Log",
-			filters=[["call_time", ">=", f["from_date"]], ["call_time", "<", add_days(f["to_date"], 1)]]
+			filters=[["call_date", "between", [f["from_date"], f["to_date"]]]]
 			+ [[k, "=", f[k]] for k in ("agent", "campaign") if f.get(k)],
-			fields=["date(call_time) as day", "call_status", "count(name) as calls"],
-			group_by="date(call_time), call_status",
+			fields=["call_date", "call_status", "count(name) as calls"],
+			group_by="call_date, call_status",
 		)
 
 	def agent_sql(f):
@@ -143,11 +141,14 @@ def cases() -> list[tuple]:
 			FROM `tabLead Call Log` WHERE {where(f)} GROUP BY agent, branch, department"""
 
 	def campaign_sql(f):
+		"""Calls per campaign and lead, then per campaign; and the Interested leads' calls per campaign."""
 		return f"""SELECT per_lead.campaign, COUNT(per_lead.lead), COUNT(IF(per_lead.picked, per_lead.lead, NULL)),
-			SUM(per_lead.calls), SUM(per_lead.connected), COUNT(IF(lead.status = 'Interested', per_lead.lead, NULL))
+			SUM(per_lead.calls), SUM(per_lead.connected)
 			FROM (SELECT campaign, lead, COUNT(*) AS calls, SUM(is_connected) AS connected, MAX(is_connected) AS picked
 				FROM `tabLead Call Log` WHERE {where(f)} GROUP BY campaign, lead) per_lead
-			LEFT JOIN `tabLead` lead ON lead.name = per_lead.lead GROUP BY per_lead.campaign"""
+			GROUP BY per_lead.campaign;
+			SELECT campaign, COUNT(DISTINCT lead) FROM `tabLead` JOIN `tabLead Call Log` ON lead = `tabLead`.name
+			WHERE `tabLead`.status = 'Interested' AND {where(f)} GROUP BY campaign"""
 
 	def missed_sql(f, group):
 		return f"""SELECT {group}, COUNT(*), COUNT(called_back_at), AVG(TIMESTAMPDIFF(SECOND, call_time, called_back_at)),
@@ -235,7 +236,7 @@ def cases() -> list[tuple]:
 			"Missed Call Service Level",
 			"90 days, by day",
 			lambda: missed({**window, "group_by": "Day"}),
-			missed_sql(window, "DATE(call_time)"),
+			missed_sql(window, "call_date"),
 			None,
 		),
 		(
@@ -277,7 +278,7 @@ def main():
 	missed_goal = []
 	for report, case, run_report, raw_sql, get_list in cases():
 		report_s = timed(run_report)
-		raw_s = timed(lambda sql=raw_sql: frappe.db.sql(sql))
+		raw_s = timed(lambda sql=raw_sql: [frappe.db.sql(part) for part in sql.split(";")])
 		list_s = f"{timed(get_list):11.3f}" if get_list else f"{'-':>11}"
 		met = report_s <= 1.0 and report_s <= 1.5 * raw_s
 		if not met:

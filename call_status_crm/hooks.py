@@ -23,6 +23,9 @@ fixtures = [
 doctype_js = {"Lead": "public/js/lead.js"}
 
 doc_events = {
+	"Lead": {
+		"validate": "call_status_crm.integrations.erpnext.lead.set_phone_keys",
+	},
 	"Lead Call Log": {
 		"on_update": "call_status_crm.integrations.erpnext.lead.on_call_update",
 		"on_trash": "call_status_crm.integrations.erpnext.lead.on_call_trash",

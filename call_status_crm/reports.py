@@ -6,7 +6,7 @@ replica where the site has one (`frappe.read_only`) and never write.
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, add_to_date, get_datetime, getdate, today
+from frappe.utils import add_days, getdate, today
 
 from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import is_call_manager
 
@@ -41,9 +41,7 @@ def calls_table():
 
 def filter_calls(query, call, filters):
 	"""Apply the shared filters to a query over Lead Call Log (`call` may be an aliased table)."""
-	start = get_datetime(filters.from_date)
-	end = add_to_date(get_datetime(filters.to_date), days=1)
-	query = query.where((call.call_time >= start) & (call.call_time < end))
+	query = query.where((call.call_date >= filters.from_date) & (call.call_date <= filters.to_date))
 	for fieldname in SHARED_FILTERS:
 		if filters.get(fieldname):
 			query = query.where(call[fieldname] == filters[fieldname])
@@ -80,6 +78,6 @@ def bar_chart(labels: list, datasets: dict[str, list], stacked: bool = False) ->
 	return chart
 
 
-def run(query) -> list:
+def run(query, as_dict: bool = True) -> list:
 	"""Run a report query (on the read replica when the site has one)."""
-	return query.run(as_dict=True)
+	return query.run(as_dict=as_dict)

@@ -10,6 +10,7 @@ from call_status_crm.core.calls import (
 	is_in_future,
 	next_working_day_at,
 	phone_digits,
+	phone_key,
 )
 
 
@@ -77,3 +78,10 @@ def test_callback_times():
 	# a call at the very same second is not a call back
 	assert callback_times({"m": at}, [at]) == {"m": None}
 	assert callback_times({}, outgoing) == {}
+
+
+def test_phone_key_matches_a_number_written_with_or_without_its_prefix():
+	assert phone_key("+91 98765 43210") == phone_key("098765-43210") == phone_key("98765 43210") == "9876543210"
+	assert phone_key("(022) 2345 6789") == "2223456789"
+	assert phone_key("1234567") == "1234567"
+	assert phone_key("123456") == phone_key("ext. 42") == phone_key(None) == ""

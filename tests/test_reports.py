@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from call_status_crm.core.reports import fold_periods, period_start, rate
+from call_status_crm.core.reports import count_outcomes, fold_periods, period_start, rate
 
 
 def test_period_start():
@@ -58,3 +58,23 @@ def test_fold_days_into_weeks_and_months():
 		date(2026, 12, 1): 1,
 	}
 	assert len(fold_periods(rows, "Daily")) == 4
+
+
+def test_counts_per_outcome_fold_into_day_and_status_rows():
+	day = date(2026, 11, 23)
+	counted = [
+		{"day": day, "call_status": "called", "outcome": "Connected", "is_connected": 1, "calls": 4},
+		{"day": day, "call_status": "called", "outcome": "Connected", "is_connected": 0, "calls": 1},
+		{"day": day, "call_status": "busy", "outcome": "Attempt", "is_connected": 0, "calls": 3},
+		{"day": day, "call_status": "missed", "outcome": "Missed", "is_connected": 0, "calls": 2},
+	]
+	folded = fold_periods(count_outcomes(counted), "Daily")
+	assert folded == {
+		day: {
+			"by_status": {"called": 5, "busy": 3, "missed": 2},
+			"calls": 10,
+			"attempts": 3,
+			"connected": 4,
+			"missed": 2,
+		}
+	}

@@ -37,6 +37,17 @@ def phone_digits(phone: str | None) -> str:
 	return _NON_DIGITS.sub("", phone or "")
 
 
+PHONE_KEY_DIGITS = 10  # a national number without its country or trunk prefix, in most plans
+PHONE_KEY_MIN_DIGITS = 7  # shorter numbers (extensions, short codes) are not matched to a lead
+
+
+def phone_key(phone: str | None) -> str:
+	"""The key an inbound number is matched to a Lead on: its last 10 digits, so that +91 98765 43210,
+	098765 43210 and 98765-43210 meet. Empty for numbers too short to tell leads apart."""
+	digits = phone_digits(phone)
+	return digits[-PHONE_KEY_DIGITS:] if len(digits) >= PHONE_KEY_MIN_DIGITS else ""
+
+
 def is_absurd_duration(duration: int | float | None) -> bool:
 	return (duration or 0) > MAX_DURATION_SECONDS
 

@@ -28,6 +28,23 @@ def rate(part: int | float, whole: int | float) -> float:
 	return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+def count_outcomes(rows: Iterable[Mapping]) -> list[dict]:
+	"""Rows counted per (day, call_status, outcome, is_connected) — what the database counts in index
+	order — as the (day, call_status) rows `fold_periods` takes: attempts are the Attempt outcome, missed
+	the Missed outcome, connected the calls with a duration (is_connected)."""
+	return [
+		{
+			"day": row["day"],
+			"call_status": row["call_status"],
+			"calls": row["calls"],
+			"attempts": row["calls"] if row["outcome"] == "Attempt" else 0,
+			"connected": row["calls"] if row["is_connected"] else 0,
+			"missed": row["calls"] if row["outcome"] == "Missed" else 0,
+		}
+		for row in rows
+	]
+
+
 def fold_periods(
 	daily_rows: Iterable[Mapping], period: str, first_day_of_week: str = "Monday"
 ) -> dict[date, dict]:

@@ -12,6 +12,7 @@ from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_statu
 	get_protected_lead_statuses,
 )
 from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import update_callback_times
+from call_status_crm.core.calls import phone_key
 from call_status_crm.core.lead_options import split_options
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
 from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
@@ -33,6 +34,49 @@ def validate_lead_status_option(status: str | None, label: str, exc: type[Except
 			exc=exc,
 			title=_("Invalid Lead Status"),
 		)
+
+
+PHONE_KEY_FIELDS = {"phone_key": "phone", "mobile_key": "mobile_no"}
+
+
+def set_phone_keys(doc, method=None):
+	"""Keep the Lead's indexed phone keys in step with its numbers (`doc_events` Lead validate)."""
+	doc.update(phone_keys(doc))
+
+
+def phone_keys(lead) -> dict:
+	return {key: phone_key(lead.get(field)) or None for key, field in PHONE_KEY_FIELDS.items()}
+
+
+def find_lead_by_phone(phone: str | None) -> str | None:
+	"""The Lead whose mobile or phone number is this number (last modified first): indexed lookups."""
+	key = phone_key(phone)
+	if not key:
+		return None
+	lead = frappe.qb.DocType("Lead")
+	for key_field in PHONE_KEY_FIELDS:
+		rows = (
+			frappe.qb.from_(lead)
+			.select(lead.name)
+			.where(lead[key_field] == key)
+			.orderby(lead.modified, order=frappe.qb.desc)
+			.limit(1)
+			.run()
+		)
+		if rows:
+			return rows[0][0]
+	return None
+
+
+def set_all_phone_keys() -> None:
+	"""`set_phone_keys` for every Lead (the patch that fills the keys on existing sites)."""
+	leads = frappe.get_all(
+		"Lead",
+		or_filters=[[field, "is", "set"] for field in PHONE_KEY_FIELDS.values()],
+		fields=["name", *PHONE_KEY_FIELDS.values()],
+	)
+	for lead in leads:
+		frappe.db.set_value("Lead", lead.name, phone_keys(lead), update_modified=False)
 
 
 def lock_leads(leads) -> None:

@@ -27,7 +27,11 @@ from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import 
 from call_status_crm.core.calls import call_number
 from call_status_crm.follow_up import get_default_follow_up_at, get_holidays
 from call_status_crm.install import ensure_call_name_sequence
-from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_timeline_content
+from call_status_crm.integrations.erpnext.lead import (
+	get_dashboard_data,
+	get_timeline_content,
+	set_all_phone_keys,
+)
 from call_status_crm.tests.utils import (
 	AGENT,
 	AGENT_2,
@@ -305,6 +309,24 @@ class TestLeadCallLog(FrappeTestCase):
 		frappe.db.set_value("Lead Call Log", missed.name, "called_back_at", None)
 		set_all_callback_times()  # the patch that fills the column on existing sites
 		self.assertEqual(called_back(missed.name), get_datetime(again.call_time))
+
+	def test_inbound_call_matches_the_lead_by_its_own_number(self):
+		lead = make_lead("CSC Phone Lead", mobile_no="98765-11223")
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "9876511223")
+		inbound = make_call(None, "missed", direction="Incoming", phone="+91 98765 11223", source="Telephony")
+		self.assertEqual(inbound.lead, lead.name)
+		# a key is kept in step when the number changes, and filled for leads saved before the app had it
+		lead.reload()
+		lead.mobile_no = "+44 20 7946 0000"
+		lead.save()
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "2079460000")
+		frappe.db.set_value("Lead", lead.name, "mobile_key", None)
+		set_all_phone_keys()
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "2079460000")
+		self.assertEqual(
+			make_call(None, "missed", direction="Incoming", phone="020 7946 0000", source="Telephony").lead,
+			lead.name,
+		)
 
 	def test_upsert_by_external_id(self):
 		first = upsert_call(

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.query_builder import CustomFunction
-from frappe.query_builder.functions import Avg, Count, Date, Sum
+from frappe.query_builder.functions import Avg, Count, Sum
 from pypika.terms import Case
 
 from call_status_crm.core.reports import rate
@@ -29,7 +29,7 @@ def get_data(filters) -> list[dict]:
 	"""Missed inbound calls and how soon someone called the lead back: each missed call keeps the time of
 	the first outgoing call to its lead after it (`called_back_at`, maintained when calls are saved)."""
 	missed = calls_table()
-	group = {"Day": Date(missed.call_time), "Agent": missed.agent, "Branch": missed.branch}[filters.group_by]
+	group = {"Day": missed.call_date, "Agent": missed.agent, "Branch": missed.branch}[filters.group_by]
 	wait = TimestampDiff(frappe.qb.terms.LiteralValue("SECOND"), missed.call_time, missed.called_back_at)
 	query = (
 		frappe.qb.from_(missed)
