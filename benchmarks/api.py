@@ -141,7 +141,7 @@ def main():
 			try:
 				if requests.get(base + "/api/method/ping", headers={"Host": args.site}, timeout=2).ok:
 					break
-			except requests.ConnectionError:
+			except requests.RequestException:  # not up yet, or busy with its first request
 				time.sleep(0.5)
 		call_time = seeded["call_time"]
 		leads = seeded["leads"]

@@ -147,8 +147,10 @@ def cases() -> list[tuple]:
 			FROM (SELECT campaign, lead, COUNT(*) AS calls, SUM(is_connected) AS connected, MAX(is_connected) AS picked
 				FROM `tabLead Call Log` WHERE {where(f)} GROUP BY campaign, lead) per_lead
 			GROUP BY per_lead.campaign;
-			SELECT campaign, COUNT(DISTINCT lead) FROM `tabLead` JOIN `tabLead Call Log` ON lead = `tabLead`.name
-			WHERE `tabLead`.status = 'Interested' AND {where(f)} GROUP BY campaign"""
+			SELECT campaign, COUNT(*) FROM (SELECT campaign, lead FROM `tabLead`
+				JOIN `tabLead Call Log` ON lead = `tabLead`.name
+				WHERE `tabLead`.status = 'Interested' AND {where(f)} GROUP BY campaign, lead) interested
+			GROUP BY campaign"""
 
 	def missed_sql(f, group):
 		return f"""SELECT {group}, COUNT(*), COUNT(called_back_at), AVG(TIMESTAMPDIFF(SECOND, call_time, called_back_at)),

@@ -79,10 +79,17 @@ def set_all_phone_keys() -> None:
 		frappe.db.set_value("Lead", lead.name, phone_keys(lead), update_modified=False)
 
 
-def lock_leads(leads) -> None:
-	"""Row-lock the Leads in a fixed order (no deadlock between two calls that touch the same two)."""
+def lock_leads(leads) -> dict[str, frappe._dict]:
+	"""Row-lock the Leads in a fixed order (no deadlock between two calls that touch the same two);
+	returns each Lead's status and campaign fields, read with the lock (one query a Lead)."""
+	table = frappe.qb.DocType("Lead")
+	fields = [table.name, table.status, *(table[field] for field in lead_campaign_fields())]
+	locked = {}
 	for lead in sorted({lead for lead in leads if lead}):
-		frappe.db.get_value("Lead", lead, "name", for_update=True)
+		rows = frappe.qb.from_(table).select(*fields).where(table.name == lead).for_update().run(as_dict=True)
+		if rows:
+			locked[lead] = rows[0]
+	return locked
 
 
 def on_call_update(doc, method=None):
@@ -176,6 +183,9 @@ def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -
 		return
 	lead.update(values)
 	lead.flags.ignore_permissions = True
+	# only the call fields and the status change: the Lead's other links are not the call's to check (a
+	# Lead pointing at a since-deleted record must not refuse a call)
+	lead.flags.ignore_links = True
 	lead.flags.from_call_log = True
 	lead.save()
 
@@ -190,20 +200,26 @@ def differs(current, new) -> bool:
 	return current != new
 
 
-def get_lead_campaign(lead: str) -> str | None:
-	"""The Campaign a Lead came from: `campaign_name` (ERPNext 15.41), or the Campaign behind
-	`utm_campaign` where the site has UTM fields."""
+def lead_campaign_fields() -> list[str]:
+	"""The Lead fields a call's campaign comes from, as far as the site has them."""
 	meta = frappe.get_meta("Lead")
-	if meta.has_field("campaign_name"):
-		campaign = frappe.db.get_value("Lead", lead, "campaign_name")
-		if campaign:
-			return campaign
-	if meta.has_field("utm_campaign"):
-		utm_campaign = frappe.db.get_value("Lead", lead, "utm_campaign")
-		if utm_campaign:
-			if frappe.db.exists("Campaign", utm_campaign):
-				return utm_campaign
-			return frappe.db.get_value("Campaign", {"campaign_name": utm_campaign}, "name")
+	return [field for field in ("campaign_name", "utm_campaign") if meta.has_field(field)]
+
+
+def get_lead_campaign(lead: str, values: dict | None = None) -> str | None:
+	"""The Campaign a Lead came from: `campaign_name` (ERPNext 15.41), or the Campaign behind
+	`utm_campaign` where the site has UTM fields. `values`: the Lead's fields, when already read."""
+	fields = lead_campaign_fields()
+	if values is None:
+		values = frappe.db.get_value("Lead", lead, fields, as_dict=True) if fields else {}
+	values = values or {}
+	if values.get("campaign_name"):
+		return values["campaign_name"]
+	utm_campaign = values.get("utm_campaign")
+	if utm_campaign:
+		if frappe.db.exists("Campaign", utm_campaign):
+			return utm_campaign
+		return frappe.db.get_value("Campaign", {"campaign_name": utm_campaign}, "name")
 	return None
 
 

@@ -189,7 +189,11 @@ class LeadCallLog(Document):
 		from call_status_crm.integrations.erpnext.lead import lock_leads
 
 		before = self.get_doc_before_save()
-		lock_leads([self.lead, before.lead if before else None])
+		self._locked_leads = lock_leads([self.lead, before.lead if before else None])
+
+	def locked_lead(self) -> dict | None:
+		"""The call's Lead as read under its row lock in `validate` (status, campaign fields)."""
+		return getattr(self, "_locked_leads", {}).get(self.lead)
 
 	def validate_agent(self):
 		if not self.agent and self.source in ("Manual", "AI Agent"):
@@ -331,11 +335,14 @@ class LeadCallLog(Document):
 			return
 		from call_status_crm.integrations.erpnext.lead import get_lead_campaign
 
-		self.campaign = get_lead_campaign(self.lead)
+		self.campaign = get_lead_campaign(self.lead, self.locked_lead())
 
 	def set_previous_lead_status(self):
 		if self.lead and self.value_changed("lead"):
-			self.previous_lead_status = frappe.db.get_value("Lead", self.lead, "status")
+			locked = self.locked_lead()
+			self.previous_lead_status = (
+				locked.status if locked else frappe.db.get_value("Lead", self.lead, "status")
+			)
 
 	def warn_connected_without_duration(self):
 		if self.status_doc.outcome == "Connected" and not self.duration:

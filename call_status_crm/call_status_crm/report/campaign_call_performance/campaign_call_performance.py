@@ -65,7 +65,8 @@ def get_data(filters) -> list[dict]:
 
 
 def get_interested_leads(filters) -> dict:
-	"""Leads now Interested that were called, per group: from the Interested leads to their calls."""
+	"""Leads now Interested that were called, per group: from the Interested leads to their calls, one
+	row per (group, lead), then counted (cheaper than COUNT(DISTINCT) over the calls)."""
 	lead = frappe.qb.DocType("Lead")
 	call = calls_table()
 	query, group = grouped_calls(filters, call)
@@ -73,13 +74,15 @@ def get_interested_leads(filters) -> dict:
 		frappe.qb.from_(lead)
 		.join(call)
 		.on(call.lead == lead.name)
-		.select(group.as_("group_value"), Count(call.lead).distinct().as_("leads"))
+		.select(group.as_("group_value"), call.lead)
 		.where(lead.status == "Interested")
-		.groupby(group)
+		.groupby(group, call.lead)
 	)
 	if filters.group_by == "Tag":
 		query = tag_join(query, call)
-	return dict(run(filter_calls(query, call, filters), as_dict=False))
+	per_lead = filter_calls(query, call, filters).as_("interested")
+	counted = frappe.qb.from_(per_lead).select(per_lead.group_value, Count("*")).groupby(per_lead.group_value)
+	return dict(run(counted, as_dict=False))
 
 
 def grouped_calls(filters, call):
