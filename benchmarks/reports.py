@@ -125,14 +125,18 @@ def cases() -> list[tuple]:
 		return f"""SELECT call_date, call_status, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
 			SUM(outcome = 'Missed') FROM `tabLead Call Log` WHERE {where(f)} GROUP BY call_date, call_status"""
 
-	def summary_list(f):
+	def grouped_list(f, groups: list[str], aggregates: list[str]):
+		"""Frappe's own group-by count of the same calls."""
 		return lambda: frappe.get_list(
 			"Lead Call Log",
 			filters=[["call_date", "between", [f["from_date"], f["to_date"]]]]
 			+ [[k, "=", f[k]] for k in ("agent", "campaign") if f.get(k)],
-			fields=["call_date", "call_status", "count(name) as calls"],
-			group_by="call_date, call_status",
+			fields=[*groups, *aggregates],
+			group_by=", ".join(groups),
 		)
+
+	def summary_list(f):
+		return grouped_list(f, ["call_date", "call_status"], ["count(name) as calls"])
 
 	def agent_sql(f):
 		return f"""SELECT agent, branch, department, COUNT(*), SUM(outcome = 'Attempt'), SUM(is_connected),
@@ -193,12 +197,7 @@ def cases() -> list[tuple]:
 			"90 days",
 			lambda: agents(window),
 			agent_sql(window),
-			lambda: frappe.get_list(
-				"Lead Call Log",
-				filters={"call_time": (">=", window["from_date"])},
-				fields=["agent", "count(name) as calls", "sum(duration) as talk"],
-				group_by="agent",
-			),
+			grouped_list(window, ["agent"], ["count(name) as calls", "sum(duration) as talk"]),
 		),
 		("Agent Call Performance", "7 days", lambda: agents(week), agent_sql(week), None),
 		(
@@ -213,12 +212,7 @@ def cases() -> list[tuple]:
 			"90 days, by campaign",
 			lambda: campaigns({**window, "group_by": "Campaign"}),
 			campaign_sql(window),
-			lambda: frappe.get_list(
-				"Lead Call Log",
-				filters={"call_time": (">=", window["from_date"])},
-				fields=["campaign", "count(distinct lead) as leads", "count(name) as calls"],
-				group_by="campaign",
-			),
+			grouped_list(window, ["campaign"], ["count(distinct lead) as leads", "count(name) as calls"]),
 		),
 		(
 			"Campaign Call Performance",
