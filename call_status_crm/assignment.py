@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.desk.doctype.notification_log.notification_log import get_title_html
+from frappe.desk.doctype.notification_log.notification_log import get_title_html, set_notifications_as_unseen
 from frappe.desk.doctype.notification_settings.notification_settings import is_notifications_enabled
 from frappe.utils import escape_html, get_fullname, now_datetime, nowdate
 
@@ -54,14 +54,16 @@ def open_assignments(doctype: str, names: list[str]) -> dict[str, list]:
 	return by_document
 
 
-def reassign(doctype: str, items: list[Reassignment], owner_field: str | None = None) -> None:
+def reassign(
+	doctype: str, items: list[Reassignment], owner_field: str | None = None, users: "UserInfo | None" = None
+) -> None:
 	"""Cancel each document's open assignments and assign it to its new user, as `assign_to` would.
 	`owner_field` (e.g. `lead_owner`) is set to the new user too when given. The caller holds the
 	documents' row locks and commits."""
 	if not items:
 		return
 	now, user = now_datetime(), frappe.session.user
-	users = UserInfo()
+	users = users or UserInfo()
 	cancelled = [(item, row) for item in items for row in item.previous]
 	if cancelled:
 		todo = frappe.qb.DocType("ToDo")
@@ -190,7 +192,7 @@ def notify(doctype: str, items, cancelled, users: "UserInfo", now) -> None:
 		},
 	)
 	for user in {row[0] for row in rows}:
-		frappe.db.set_value("Notification Settings", user, "seen", 0, update_modified=False)
+		set_notifications_as_unseen(user)
 		frappe.publish_realtime("notification", after_commit=True, user=user)
 
 

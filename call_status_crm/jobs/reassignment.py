@@ -165,8 +165,9 @@ def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) 
 			)
 		)
 		records.append((lead, row, from_agent))
-	reassign("Lead", items, owner_field="lead_owner" if settings.set_lead_owner else None)
-	write_records(records, items, now)
+	users = UserInfo()  # full names and settings, looked up once for the batch's ToDos, comments and records
+	reassign("Lead", items, owner_field="lead_owner" if settings.set_lead_owner else None, users=users)
+	write_records(records, items, now, users)
 	return outcomes
 
 
@@ -182,11 +183,10 @@ def lock_leads(names: list[str]) -> dict[str, frappe._dict]:
 	return {row.name: row for row in rows}
 
 
-def write_records(records: list[tuple], items: list[Reassignment], now) -> None:
+def write_records(records: list[tuple], items: list[Reassignment], now, users: UserInfo) -> None:
 	"""A Lead Reassignment row and a timeline line for each re-assigned lead."""
 	if not records:
 		return
-	full_names = UserInfo()
 	insert(
 		"Lead Reassignment",
 		now,
@@ -208,8 +208,8 @@ def write_records(records: list[tuple], items: list[Reassignment], now) -> None:
 				"Info",
 				lead.name,
 				_("Re-assigned from {0} to {1}: {2} for too long (recycle {3})").format(
-					full_names.full_name(from_agent) if from_agent else _("nobody"),
-					full_names.full_name(item.to_user),
+					users.full_name(from_agent) if from_agent else _("nobody"),
+					users.full_name(item.to_user),
 					_(lead.status),
 					lead.recycles + 1,
 				),
