@@ -81,7 +81,9 @@ def test_callback_times():
 
 
 def test_phone_key_matches_a_number_written_with_or_without_its_prefix():
-	assert phone_key("+91 98765 43210") == phone_key("098765-43210") == phone_key("98765 43210") == "9876543210"
+	assert (
+		phone_key("+91 98765 43210") == phone_key("098765-43210") == phone_key("98765 43210") == "9876543210"
+	)
 	assert phone_key("(022) 2345 6789") == "2223456789"
 	assert phone_key("1234567") == "1234567"
 	assert phone_key("123456") == phone_key("ext. 42") == phone_key(None) == ""

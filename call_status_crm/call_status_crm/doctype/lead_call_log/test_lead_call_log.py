@@ -26,7 +26,7 @@ from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import 
 )
 from call_status_crm.core.calls import call_number
 from call_status_crm.follow_up import get_default_follow_up_at, get_holidays
-from call_status_crm.install import ensure_call_name_sequence
+from call_status_crm.install import call_name_sequence, ensure_call_name_sequence
 from call_status_crm.integrations.erpnext.lead import (
 	get_dashboard_data,
 	get_timeline_content,
@@ -628,7 +628,7 @@ class TestLeadCallLogConcurrency(FrappeTestCase):
 		try:
 			# a site upgraded from the naming series, or restored without the sequence, numbers on after
 			# the highest call number it has
-			frappe.db.sql_ddl("DROP SEQUENCE IF EXISTS lead_call_log_name_seq")
+			frappe.db.sql_ddl(f"DROP SEQUENCE IF EXISTS `{call_name_sequence()}`")
 			ensure_call_name_sequence()
 			second = make_call(lead, "no_answer", call_time=minutes_ago(5))
 			self.assertEqual(call_number(second.name), call_number(first.name) + 1)
