@@ -1,10 +1,17 @@
 """Whitelisted API for the desk, diallers and AI agents (DESIGN.md §7)."""
 
+from datetime import datetime
+
 import frappe
 from frappe import _
 
-from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import upsert_call
+from call_status_crm.calls import upsert_call, with_retry
+from call_status_crm.core import access
+from call_status_crm.core.access import scoped_external_id, unscoped_external_id
+from call_status_crm.core.calls import CALL_DIRECTIONS, LIVE_STATUS, is_before_records
 from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, matches_direction, sort_key, visible_statuses
+from call_status_crm.leads import get_callable_lead_statuses
+from call_status_crm.permissions import is_trusted
 
 CALL_STATUS_API_FIELDS = (
 	"name",
@@ -78,6 +85,13 @@ def search_call_statuses(doctype, txt, searchfield, start, page_len, filters):
 	"""Link search for Lead Call Log's call status: the statuses offered to the audience for the call's
 	direction (all statuses for diallers and telephony), matched on title or code, in sort order."""
 	frappe.has_permission("Call Status", "read", throw=True)
+	if isinstance(filters, str):
+		try:
+			filters = frappe.parse_json(filters)
+		except ValueError:
+			filters = None
+	if filters is not None and not isinstance(filters, dict):
+		frappe.throw(_("Filters must be an object."), exc=InvalidCallInputError)
 	filters = frappe._dict(filters or {})
 	statuses = frappe.get_all("Call Status", fields=list(CALL_STATUS_API_FIELDS))
 	if frappe.utils.cint(filters.get("all")):
@@ -107,17 +121,13 @@ class InvalidCallInputError(frappe.ValidationError):
 	pass
 
 
-SOURCES = ("Manual", "Dialler", "AI Agent", "Telephony")
-LIVE_STATUS = "in_progress"
-
-
 @frappe.whitelist(methods=["POST"])
 def log_call(
 	call_status: str,
 	lead: str | None = None,
-	direction: str = "Outgoing",
+	direction: str | None = None,
 	call_time: str | None = None,
-	duration: int = 0,
+	duration: int | None = None,
 	phone: str | None = None,
 	note: str | None = None,
 	lead_status: str | None = None,
@@ -126,9 +136,10 @@ def log_call(
 	recording_url: str | None = None,
 	campaign: str | None = None,
 	agent: str | None = None,
-	source: str = "Dialler",
+	source: str | None = None,
 ) -> dict:
-	"""Log one call. Idempotent by `external_id`: sending the same id again updates that call."""
+	"""Log one call. Idempotent by `external_id`: sending the same id again updates that call, changing
+	only what the request says. The source defaults to what the user's role makes it (DESIGN.md §1a)."""
 	frappe.has_permission("Lead Call Log", "create", throw=True)
 	values = call_values(
 		call_status=call_status,
@@ -146,27 +157,23 @@ def log_call(
 		agent=agent,
 		source=source,
 	)
-	return call_response(upsert_call(values))
+	return call_response(with_retry(upsert, values, {"direction": "Outgoing", "duration": 0}))
 
 
 @frappe.whitelist(methods=["POST"])
 def start_call(
 	external_id: str,
 	lead: str | None = None,
-	direction: str = "Outgoing",
+	direction: str | None = None,
 	phone: str | None = None,
 	call_time: str | None = None,
 	agent: str | None = None,
 	campaign: str | None = None,
-	source: str = "Dialler",
+	source: str | None = None,
 ) -> dict:
 	"""A dialler's call started: the call is logged In-progress. A start that arrives after the call's
-	end (events out of order) changes nothing."""
+	end (events out of order) changes nothing. An agent's own dialler may set In-progress on their call."""
 	frappe.has_permission("Lead Call Log", "create", throw=True)
-	existing = get_call_by_external_id(external_id)
-	if existing:
-		existing.check_permission("read")
-		return call_response(existing)
 	values = call_values(
 		call_status=LIVE_STATUS,
 		lead=lead,
@@ -178,14 +185,22 @@ def start_call(
 		external_id=external_id,
 		source=source,
 	)
-	return call_response(upsert_call(values))
+
+	def start():
+		existing = get_call_by_external_id(values["external_id"])
+		if existing:
+			existing.check_permission("read")
+			return existing
+		return upsert(values, {"direction": "Outgoing"}, live_start=True)
+
+	return call_response(with_retry(start))
 
 
 @frappe.whitelist(methods=["POST"])
 def end_call(
 	external_id: str,
 	call_status: str,
-	duration: int = 0,
+	duration: int | None = None,
 	note: str | None = None,
 	lead_status: str | None = None,
 	follow_up_at: str | None = None,
@@ -195,20 +210,11 @@ def end_call(
 	phone: str | None = None,
 	call_time: str | None = None,
 	agent: str | None = None,
-	source: str = "Dialler",
+	source: str | None = None,
 ) -> dict:
 	"""A dialler's call ended: the call gets its final status and duration. When the end arrives before
 	the start, the call is created from the end (it then needs the lead, or the caller's phone)."""
 	frappe.has_permission("Lead Call Log", "create", throw=True)
-	existing = get_call_by_external_id(external_id)
-	if not existing and not (lead or phone):
-		frappe.throw(
-			_("No call with external ID {0}: start it first, or send the lead with the end.").format(
-				frappe.bold(external_id)
-			),
-			exc=UnknownCallError,
-			title=_("Unknown Call"),
-		)
 	values = call_values(
 		call_status=call_status,
 		duration=duration,
@@ -218,68 +224,117 @@ def end_call(
 		recording_url=recording_url,
 		external_id=external_id,
 		source=source,
-		**(
-			{}
-			if existing
-			else {
-				"lead": lead,
-				"direction": direction or "Outgoing",
-				"phone": phone,
-				"call_time": call_time,
-				"agent": agent,
-			}
-		),
+		lead=lead,
+		direction=direction,
+		phone=phone,
+		call_time=call_time,
+		agent=agent,
 	)
-	return call_response(upsert_call(values))
+
+	def end():
+		if get_call_by_external_id(values["external_id"]):
+			# the start made the call: its lead, direction, phone, time and agent stay as they are
+			for key in ("lead", "direction", "phone", "call_time", "agent"):
+				values.pop(key, None)
+		elif not (lead or phone):
+			frappe.throw(
+				_("No call with external ID {0}: start it first, or send the lead with the end.").format(
+					frappe.bold(external_id)
+				),
+				exc=UnknownCallError,
+				title=_("Unknown Call"),
+			)
+		return upsert(values, {"direction": "Outgoing", "duration": 0})
+
+	return call_response(with_retry(end))
 
 
 @frappe.whitelist(methods=["POST"])
 def schedule_follow_up(call: str, follow_up_at: str, note: str | None = None) -> dict:
-	"""Give a call a follow-up (a ToDo for its agent on the lead), or move the one it has."""
-	if not frappe.db.exists("Lead Call Log", call):
-		frappe.throw(_("Call {0} does not exist.").format(frappe.bold(call)), exc=UnknownCallError)
-	doc = frappe.get_doc("Lead Call Log", call)
-	doc.check_permission("write")
-	doc.follow_up_at = parse_datetime(follow_up_at, _("Follow-up At"))
-	if note:
-		doc.note = note
-	doc.save()
-	return call_response(doc)
+	"""Give a call a follow-up (a ToDo for its agent on the lead), or move the one it has. Permission comes
+	first: a call the user may not change gets the same answer whether it exists or not."""
+	frappe.has_permission("Lead Call Log", "write", throw=True)
+	follow_up_at = parse_datetime(follow_up_at, _("Follow-up At"))
+
+	def schedule():
+		doc = get_permitted_call(call, "write")
+		doc.follow_up_at = follow_up_at
+		if note:
+			doc.note = note
+		doc.save()
+		return doc
+
+	return call_response(with_retry(schedule))
+
+
+def get_permitted_call(name: str, ptype: str):
+	"""The call, if the user may `ptype` it. To a user who may not see every call, a call that is not
+	theirs and a call that does not exist look the same."""
+	visible = frappe.get_list("Lead Call Log", filters={"name": name}, pluck="name", limit=1)
+	if not visible:
+		if is_trusted():
+			frappe.throw(_("Call {0} does not exist.").format(frappe.bold(name)), exc=UnknownCallError)
+		frappe.throw(
+			_("Call {0} is not one of your calls.").format(frappe.bold(name)), exc=frappe.PermissionError
+		)
+	doc = frappe.get_doc("Lead Call Log", name, for_update=True)
+	doc.check_permission(ptype)
+	return doc
+
+
+def upsert(values: dict, insert_defaults: dict, live_start: bool = False):
+	"""Insert or update by external id. `insert_defaults` apply to a new call only: an update changes
+	only what the request says."""
+	external_id = values.get("external_id")
+	exists = external_id and frappe.db.exists("Lead Call Log", {"external_id": external_id})
+	if not exists:
+		values = {**insert_defaults, **values}
+	return upsert_call(values, flags={"live_start": live_start})
 
 
 def call_values(**values) -> dict:
-	"""Check what an integration sent and turn it into Lead Call Log values (only what was sent)."""
+	"""Check what a caller sent and turn it into Lead Call Log values (only what was sent). The source
+	a user may claim and the external id's scope come from the user (DESIGN.md §1a)."""
+	for fieldname in ("lead", "direction", "source", "agent", "phone", "external_id", "call_status"):
+		if values.get(fieldname) is not None and not isinstance(values[fieldname], str):
+			frappe.throw(_("{0} must be text.").format(frappe.bold(fieldname)), exc=InvalidCallInputError)
 	if values.get("lead") and not frappe.db.exists("Lead", values["lead"]):
 		frappe.throw(_("Lead {0} does not exist.").format(frappe.bold(values["lead"])), exc=UnknownLeadError)
-	if values.get("direction") and values["direction"] not in ("Outgoing", "Incoming"):
+	if values.get("direction") and values["direction"] not in CALL_DIRECTIONS:
 		frappe.throw(
 			_("Direction {0} is not valid: use Outgoing or Incoming.").format(
 				frappe.bold(values["direction"])
 			),
 			exc=InvalidDirectionError,
 		)
-	if values.get("source") and values["source"] not in SOURCES:
+	if values.get("source") and values["source"] not in access.SOURCES:
 		frappe.throw(
 			_("Source {0} is not valid: use one of {1}.").format(
-				frappe.bold(values["source"]), ", ".join(SOURCES)
+				frappe.bold(values["source"]), ", ".join(access.SOURCES)
 			),
 			exc=InvalidCallInputError,
 		)
 	for fieldname, label in (("call_time", _("Call Time")), ("follow_up_at", _("Follow-up At"))):
 		if values.get(fieldname):
 			values[fieldname] = parse_datetime(values[fieldname], label)
+	values["external_id"] = scoped_external_id(values.get("external_id"), frappe.session.user, is_trusted())
 	return {key: value for key, value in values.items() if value is not None and value != ""}
 
 
 def parse_datetime(value, label: str):
+	"""A date and time a caller sent, refused with a clear error when it is not one (or not a real one:
+	0000-00-00, 1000-01-01)."""
 	try:
-		return frappe.utils.get_datetime(value)
+		parsed = frappe.utils.get_datetime(value) if isinstance(value, str | datetime) else None
 	except Exception:
+		parsed = None
+	if parsed is None or is_before_records(parsed):
 		frappe.throw(
 			_("{0} {1} is not a date and time (use YYYY-MM-DD HH:MM:SS).").format(label, frappe.bold(value)),
 			exc=InvalidDatetimeError,
 			title=_("Invalid Date and Time"),
 		)
+	return parsed
 
 
 def get_call_by_external_id(external_id: str):
@@ -290,7 +345,7 @@ def get_call_by_external_id(external_id: str):
 def call_response(doc) -> dict:
 	return {
 		"name": doc.name,
-		"external_id": doc.external_id,
+		"external_id": unscoped_external_id(doc.external_id, frappe.session.user),
 		"lead": doc.lead,
 		"call_status": doc.call_status,
 		"outcome": doc.outcome,
@@ -300,3 +355,10 @@ def call_response(doc) -> dict:
 		"follow_up": doc.follow_up,
 		"lead_status_now": frappe.db.get_value("Lead", doc.lead, "status") if doc.lead else None,
 	}
+
+
+@frappe.whitelist()
+def get_lead_status_choices() -> list[str]:
+	"""The Lead statuses a call may set, for the desk: the Lead's options less the protected ones."""
+	frappe.has_permission("Lead Call Log", "create", throw=True)
+	return get_callable_lead_statuses()

@@ -2,9 +2,10 @@
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_datetime, get_time, getdate, now_datetime
+from frappe.utils import format_datetime, get_time, getdate, now_datetime
 
 from call_status_crm.core.calls import next_working_day_at
+from call_status_crm.permissions import is_trusted
 
 
 def ensure_follow_up(call) -> None:
@@ -69,6 +70,12 @@ def get_default_follow_up_at(agent: str | None = None) -> str:
 	"""The next working day of the agent (their Holiday List, else the company's, else Monday to Friday) at the
 	settings' default follow-up time (10:00)."""
 	frappe.has_permission("Lead Call Log", "create", throw=True)
+	if agent and agent != frappe.session.user and not is_trusted():
+		frappe.throw(
+			_("You may only ask for your own follow-up time."),
+			exc=frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 	at = get_time(
 		frappe.db.get_single_value("Call Status CRM Settings", "default_follow_up_time") or "10:00:00"
 	)

@@ -16,7 +16,12 @@ before_tests = "call_status_crm.tests.utils.before_tests"
 
 # Only what the app owns outright; records admins edit come from install.py's ensure_* functions.
 fixtures = [
-	{"dt": "Role", "filters": [["name", "in", ["Call Agent", "Call Center Manager"]]]},
+	{
+		"dt": "Role",
+		"filters": [
+			["name", "in", ["Call Agent", "Call Center Manager", "AI Call Agent", "Call Integration"]]
+		],
+	},
 	{"dt": "Custom Field", "filters": [["module", "=", "Call Status CRM"]]},
 ]
 
@@ -25,10 +30,6 @@ doctype_js = {"Lead": "public/js/lead.js"}
 doc_events = {
 	"Lead": {
 		"validate": "call_status_crm.integrations.erpnext.lead.set_phone_keys",
-	},
-	"Lead Call Log": {
-		"on_update": "call_status_crm.integrations.erpnext.lead.on_call_update",
-		"on_trash": "call_status_crm.integrations.erpnext.lead.on_call_trash",
 	},
 	"Call Log": {
 		"on_update": "call_status_crm.integrations.erpnext.call_log.on_call_log_update",
@@ -64,3 +65,8 @@ scheduler_events = {
 	},
 }
 app_include_js = "call_status_crm.bundle.js"
+
+# a 503 from a call write that stayed deadlocked tells the client when to send again
+after_request = ["call_status_crm.calls.add_retry_after"]
+# a report run with filters of the wrong type is refused before Frappe's runner logs it as an error
+before_request = ["call_status_crm.reports.refuse_bad_report_filters"]

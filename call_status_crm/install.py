@@ -2,19 +2,46 @@
 overwrite an admin's edits."""
 
 import frappe
+from frappe import _
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
 from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_status_crm_settings import (
 	apply_default_settings,
 )
-from call_status_crm.core.lead_options import APP_LEAD_STATUSES, merge_options, remove_options, split_options
-from call_status_crm.core.statuses import missing_system_statuses
+from call_status_crm.calls import NAME_SEQUENCE, call_name_sequence
+from call_status_crm.core.lead_options import (
+	APP_LEAD_STATUSES,
+	join_options,
+	merge_options,
+	remove_options,
+	split_options,
+)
+from call_status_crm.core.statuses import catalogue_fixes, missing_system_statuses
+from call_status_crm.core.telephony import repair_map
+from call_status_crm.leads import get_lead_status_options
+from call_status_crm.schema import add_call_indexes, add_reassignment_indexes
+from call_status_crm.settings import SETTINGS
 
 MODULE = "Call Status CRM"
+APP_DOCTYPES = ("Call Status", "Lead Call Log", "Call Status CRM Settings", "Lead Reassignment")
 
 
 def after_install():
+	check_doctypes_synced()
 	ensure_app_records()
+
+
+def check_doctypes_synced():
+	"""Fail early and clearly when install-app synced none of the app's DocTypes: a site whose cache
+	predates the app being linked into the bench lists the installed apps' modules without it."""
+	missing = [doctype for doctype in APP_DOCTYPES if not frappe.db.table_exists(doctype)]
+	if missing:
+		frappe.throw(
+			_(
+				"The DocTypes of Call Status CRM were not created ({0}). The site's cache predates the app: run {1}, then install the app again."
+			).format(", ".join(missing), frappe.bold(f"bench --site {frappe.local.site} clear-cache")),
+			title=_("Install Incomplete"),
+		)
 
 
 def after_migrate():
@@ -27,6 +54,8 @@ def ensure_app_records():
 	ensure_lead_status_options()
 	ensure_system_call_statuses()
 	apply_default_settings()
+	ensure_setting_defaults()
+	ensure_telephony_map()
 
 
 def before_uninstall():
@@ -37,18 +66,10 @@ def before_uninstall():
 	frappe.db.sql_ddl(f"DROP SEQUENCE IF EXISTS `{call_name_sequence()}`")
 
 
-def call_name_sequence() -> str:
-	from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import NAME_SEQUENCE
-
-	return frappe.scrub("".join(NAME_SEQUENCE))
-
-
 def ensure_call_name_sequence() -> None:
 	"""The sequence that numbers calls, created once, starting after every number already used: by
 	calls named before (by this sequence or by the old CALL-.YYYY.- naming series)."""
 	from frappe.database.sequence import create_sequence
-
-	from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import NAME_SEQUENCE
 
 	exists = frappe.db.sql(
 		"""SELECT 1 FROM information_schema.tables
@@ -71,29 +92,64 @@ def ensure_call_name_sequence() -> None:
 def ensure_indexes() -> None:
 	"""Composite indexes added in a later release reach existing sites on migrate (add_index skips an
 	index that exists), not only when the DocType's JSON changes."""
-	from call_status_crm.call_status_crm.doctype.lead_call_log import lead_call_log
-	from call_status_crm.call_status_crm.doctype.lead_reassignment import lead_reassignment
-
-	lead_call_log.on_doctype_update()
-	lead_reassignment.on_doctype_update()
+	add_call_indexes()
+	add_reassignment_indexes()
 
 
 def ensure_system_call_statuses() -> list[str]:
-	"""Insert the catalogue's system statuses the site does not have; returns the codes inserted."""
-	existing = frappe.get_all("Call Status", pluck="name")
-	inserted = []
-	for spec in missing_system_statuses(existing):
+	"""Insert the catalogue's system statuses the site does not have, and bring the fields the catalogue
+	fixes (direction, outcome, set by) up to date on those it has; what admins own is never touched.
+	Returns the codes inserted or fixed."""
+	existing = frappe.get_all(
+		"Call Status", filters={"is_system": 1}, fields=["name", "direction", "outcome", "set_by"]
+	)
+	changed = []
+	for spec in missing_system_statuses(frappe.get_all("Call Status", pluck="name")):
 		doc = frappe.get_doc({"doctype": "Call Status", **spec.as_record()})
 		doc.flags.from_catalogue = True
 		doc.insert(ignore_permissions=True)
-		inserted.append(doc.name)
-	return inserted
+		changed.append(doc.name)
+	for code, values in catalogue_fixes(existing).items():
+		frappe.db.set_value("Call Status", code, values)
+		changed.append(code)
+	if changed:
+		frappe.clear_cache(doctype="Call Status")
+	return changed
 
 
-def get_lead_status_options() -> str:
-	"""The Lead `status` options as the site has them now (its Property Setters included)."""
-	frappe.clear_cache(doctype="Lead")
-	return frappe.get_meta("Lead").get_field("status").options or ""
+def ensure_setting_defaults() -> None:
+	"""Settings fields added in a later release get their default on sites that already had settings."""
+	stored = set(frappe.get_all("Singles", filters={"doctype": SETTINGS}, pluck="field"))
+	if not stored:
+		return
+	meta = frappe.get_meta(SETTINGS)
+	missing = {
+		df.fieldname: df.default
+		for df in meta.fields
+		if df.fieldname in ("connected_lead_status", "call_edit_minutes") and df.fieldname not in stored
+	}
+	for fieldname, default in missing.items():
+		frappe.db.set_single_value(SETTINGS, fieldname, default)
+
+
+def ensure_telephony_map() -> bool:
+	"""Every map row fits its status's direction and every Call Log status x type is covered: a map from
+	an earlier release (Busy/Canceled for "Any" call pointing at outgoing-only statuses) is repaired."""
+	rows = frappe.get_all(
+		"Telephony Status Map",
+		filters={"parent": SETTINGS, "parenttype": SETTINGS},
+		fields=["telephony_status", "call_type", "call_status"],
+		order_by="idx asc",
+	)
+	directions = dict(frappe.get_all("Call Status", fields=["name", "direction"], as_list=True))
+	repaired = repair_map([dict(row) for row in rows], directions)
+	if repaired == [dict(row) for row in rows]:
+		return False
+	settings = frappe.get_single(SETTINGS)
+	settings.set("telephony_status_map", repaired)
+	settings.flags.ignore_permissions = True
+	settings.save()
+	return True
 
 
 def get_standard_lead_status_options() -> str:
@@ -103,9 +159,10 @@ def get_standard_lead_status_options() -> str:
 
 def ensure_lead_status_options() -> None:
 	"""Add the app's lead statuses to Lead `status`, keeping every option the site already has."""
+	frappe.clear_cache(doctype="Lead")
 	current = get_lead_status_options()
-	merged = merge_options(current, APP_LEAD_STATUSES)
-	if merged == current:
+	merged = merge_options(join_options(current), APP_LEAD_STATUSES)
+	if split_options(merged) == current:
 		return
 	own = get_lead_status_property_setter()
 	make_property_setter("Lead", "status", "options", merged, "Text", validate_fields_for_doctype=False)

@@ -4,22 +4,89 @@ Reports aggregate in the database (Query Builder) and never loop over calls in P
 replica where the site has one (`frappe.read_only`) and never write.
 """
 
+import datetime
+
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, today
 
-from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import is_call_manager
+from call_status_crm.core.calls import EARLIEST_CALL_TIME
+from call_status_crm.permissions import is_call_manager
 
 SHARED_FILTERS = ("agent", "branch", "department", "campaign", "direction", "call_status")
+TEXT_FILTERS = (*SHARED_FILTERS, "tag", "period", "group_by")
+MAX_FILTER_LENGTH = 140
+REPORTS = (
+	"Call Status Summary",
+	"Agent Call Performance",
+	"Campaign Call Performance",
+	"Missed Call Service Level",
+)
+LATEST_DATE = datetime.date(2999, 12, 31)
 
 
 class InvalidReportFilterError(frappe.ValidationError):
 	pass
 
 
-def prepare_filters(filters) -> frappe._dict:
-	"""Defaults (the last 30 days) and the rule that an agent only ever sees their own calls."""
+def refuse_bad_report_filters():
+	"""`before_request` hook: a run of one of our reports with filters of the wrong type is refused (417)
+	before Frappe's report runner, which writes an Error Log row for every failed run, so that nobody can
+	flood the Error Log with refused runs. `prepare_filters` checks the same for direct calls."""
+	form = frappe.local.form_dict
+	path = frappe.local.request.path if getattr(frappe.local, "request", None) else ""
+	if not (path.endswith("/frappe.desk.query_report.run") and form.get("report_name") in REPORTS):
+		return
+	filters = form.get("filters")
+	if isinstance(filters, str):
+		try:
+			filters = frappe.parse_json(filters)
+		except ValueError:
+			filters = "not an object"
+	check_filters(filters)
+
+
+def check_filters(filters) -> frappe._dict:
+	"""Filters are an object of short texts and real dates, or refused with a clear error."""
+	if filters is not None and not isinstance(filters, dict):
+		refuse(_("Report filters must be an object."))
 	filters = frappe._dict(filters or {})
+	for fieldname in TEXT_FILTERS:
+		value = filters.get(fieldname)
+		if value is not None and not (isinstance(value, str) and len(value) <= MAX_FILTER_LENGTH):
+			refuse(
+				_("Filter {0} must be one value (text of at most {1} characters).").format(
+					frappe.bold(fieldname), MAX_FILTER_LENGTH
+				)
+			)
+	for fieldname in ("from_date", "to_date"):
+		if filters.get(fieldname):
+			filters[fieldname] = check_date(fieldname, filters[fieldname])
+	return filters
+
+
+def check_date(fieldname: str, value) -> datetime.date:
+	try:
+		day = getdate(value) if isinstance(value, str | datetime.date) else None
+	except Exception:
+		day = None
+	if day is None or not (EARLIEST_CALL_TIME.date() <= day <= LATEST_DATE):
+		refuse(
+			_("Filter {0}: {1} is not a date between {2} and {3}.").format(
+				frappe.bold(fieldname), frappe.bold(str(value)[:40]), EARLIEST_CALL_TIME.date(), LATEST_DATE
+			)
+		)
+	return day
+
+
+def refuse(message: str) -> None:
+	frappe.throw(message, exc=InvalidReportFilterError, title=_("Invalid Filters"))
+
+
+def prepare_filters(filters) -> frappe._dict:
+	"""Checked filters, defaults (the last 30 days) and the rule that an agent only ever sees their own
+	calls."""
+	filters = check_filters(filters)
 	filters.to_date = getdate(filters.to_date or today())
 	filters.from_date = getdate(filters.from_date or add_days(filters.to_date, -29))
 	if filters.from_date > filters.to_date:

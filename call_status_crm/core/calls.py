@@ -11,8 +11,12 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 # A call's start may be this far ahead of the server clock (a dialler's clock drifts) and still count as now.
 FUTURE_TOLERANCE = timedelta(minutes=2)
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday: the days off when a site has no holiday list
-SOURCES = ("Manual", "Dialler", "AI Agent", "Telephony")
 CALL_DIRECTIONS = ("Outgoing", "Incoming")
+LIVE_STATUS = "in_progress"  # the status a dialler's call has between its start and its end
+# The longest note a call or follow-up keeps (a Small Text column holds 16k four-byte characters).
+MAX_NOTE_LENGTH = 10_000
+# Nothing before this is a real call time: it guards against 0000-00-00 and 1000-01-01 style values.
+EARLIEST_CALL_TIME = datetime(2000, 1, 1)
 
 _NON_DIGITS = re.compile(r"\D")
 CALL_NAME_PREFIX = "CALL-"
@@ -56,12 +60,13 @@ def is_in_future(call_time: datetime, now: datetime) -> bool:
 	return call_time > now + FUTURE_TOLERANCE
 
 
-def audience_for_source(source: str | None) -> str | None:
-	"""Whose status list a call must come from: agents pick by hand, AI agents through the API.
+def is_before_records(at: datetime) -> bool:
+	"""A time too early to be a call's (or a follow-up's): a typo or a database's zero date."""
+	return at < EARLIEST_CALL_TIME
 
-	Diallers and telephony report what happened, hidden system statuses included.
-	"""
-	return {"Manual": "agent", "AI Agent": "ai_agent"}.get(source or "Manual")
+
+def is_note_too_long(note: str | None) -> bool:
+	return len(note or "") > MAX_NOTE_LENGTH
 
 
 def next_working_day_at(

@@ -15,6 +15,9 @@ SET_BY = ("Agent", "System")
 AUDIENCES = ("agent", "ai_agent")
 INDICATOR_COLORS = ("Blue", "Cyan", "Gray", "Green", "Orange", "Pink", "Purple", "Red", "Yellow")
 
+# The fields the catalogue fixes on a system status: locked for admins, brought up to date on migrate.
+CATALOGUE_FIELDS = ("direction", "outcome", "set_by")
+
 # The fields an admin owns once a status exists: a catalogue re-sync never writes them.
 ADMIN_EDITABLE_FIELDS = (
 	"status_title",
@@ -126,6 +129,21 @@ def missing_system_statuses(existing_codes: Iterable[str]) -> list[StatusSpec]:
 	"""
 	existing = set(existing_codes)
 	return [spec for spec in SYSTEM_STATUSES if spec.code not in existing]
+
+
+def catalogue_fixes(existing: Iterable[Mapping]) -> dict[str, dict]:
+	"""For system statuses a site has, the catalogue's fixed fields (CATALOGUE_FIELDS) that differ from
+	what the site stores: {code: {field: catalogue value}}. Admin-owned fields are never in it."""
+	catalogue = {spec.code: spec.as_record() for spec in SYSTEM_STATUSES}
+	fixes = {}
+	for status in existing:
+		spec = catalogue.get(status.get("name") or status.get("code"))
+		if not spec:
+			continue
+		changed = {field: spec[field] for field in CATALOGUE_FIELDS if status.get(field) != spec[field]}
+		if changed:
+			fixes[spec["code"]] = changed
+	return fixes
 
 
 def matches_direction(status_direction: str | None, call_direction: str | None) -> bool:

@@ -24,6 +24,7 @@ from call_status_crm.assignment import (
 )
 from call_status_crm.core.reassignment import Agent, AgentPicker, LeadCandidate, active_rules, is_due
 from call_status_crm.jobs import dispatch
+from call_status_crm.leads import lock_leads
 
 SETTINGS = "Call Status CRM Settings"
 JOB_ID = "call_status_crm:reassignment"
@@ -139,7 +140,7 @@ def reassign_lead(lead: LeadCandidate, picker: AgentPicker, settings, now) -> st
 
 def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) -> dict[str, str]:
 	# re-checked under the row locks: a call logged (or a status changed) since selection wins
-	current = lock_leads([lead.name for lead in leads])
+	current = lock_leads([lead.name for lead in leads], ("last_call_time", "lead_name"))
 	previous = open_assignments("Lead", [lead.name for lead in leads])
 	outcomes, items, records = {}, [], []
 	for lead in leads:
@@ -169,18 +170,6 @@ def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) 
 	reassign("Lead", items, owner_field="lead_owner" if settings.set_lead_owner else None, users=users)
 	write_records(records, items, now, users)
 	return outcomes
-
-
-def lock_leads(names: list[str]) -> dict[str, frappe._dict]:
-	lead = frappe.qb.DocType("Lead")
-	rows = (
-		frappe.qb.from_(lead)
-		.select(lead.name, lead.status, lead.last_call_time, lead.lead_name)
-		.where(lead.name.isin(names))
-		.for_update()
-		.run(as_dict=True)
-	)
-	return {row.name: row for row in rows}
 
 
 def write_records(records: list[tuple], items: list[Reassignment], now, users: UserInfo) -> None:

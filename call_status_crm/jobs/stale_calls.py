@@ -4,10 +4,10 @@ become "Post processing not completed", so they stop showing as live and count a
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
+from call_status_crm.core.calls import LIVE_STATUS
 from call_status_crm.jobs import dispatch
 
 SETTINGS = "Call Status CRM Settings"
-LIVE_STATUS = "in_progress"
 CLOSED_STATUS = "post_processing_incomplete"
 
 

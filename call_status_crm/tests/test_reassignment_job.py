@@ -6,7 +6,7 @@ from unittest.mock import patch
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, get_bench_path, now_datetime
 
 from call_status_crm.jobs import reassignment

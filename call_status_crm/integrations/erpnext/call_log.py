@@ -2,25 +2,24 @@
 
 Each save of a Call Log upserts one Lead Call Log (source Telephony, external_id = the Call Log's id)
 with the call status the settings' Telephony Status Map gives, so dialler calls follow the same rules.
-A call the bridge cannot log is recorded in the Error Log; the telephony Call Log itself always saves.
+No telephony call is dropped: a status x type the map does not cover lands with the fallback status for
+its direction, flagged (`telephony_unmapped`) for the admin. The agent is the Call Log's employee, never
+whoever saved it. A call the bridge still cannot log goes to the Error Log; the Call Log always saves.
 """
 
 import frappe
 from frappe.utils import cint, now_datetime
 
-from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import upsert_call
-from call_status_crm.core.telephony import map_telephony_status
+from call_status_crm.calls import upsert_call
+from call_status_crm.core.statuses import matches_direction
+from call_status_crm.core.telephony import FALLBACK_STATUS, map_telephony_status
+from call_status_crm.settings import SETTINGS
 
 
 def on_call_log_update(doc, method=None):
-	if doc.flags.from_lead_call_log:
-		return
-	values = get_call_values(doc)
-	if not values:
-		return
 	frappe.db.savepoint("lead_call_log_bridge")
 	try:
-		upsert_call(values, ignore_permissions=True)
+		upsert_call(get_call_values(doc), ignore_permissions=True)
 	except Exception:
 		frappe.db.rollback(save_point="lead_call_log_bridge")
 		frappe.log_error(
@@ -30,33 +29,40 @@ def on_call_log_update(doc, method=None):
 		)
 
 
-def get_call_values(doc) -> dict | None:
-	"""The Lead Call Log for a telephony Call Log, or None when it maps to no call status or lead."""
+def get_call_values(doc) -> dict:
+	"""The Lead Call Log for a telephony Call Log."""
+	direction = doc.type if doc.type in FALLBACK_STATUS else "Incoming"
 	rows = frappe.get_all(
 		"Telephony Status Map",
-		filters={"parent": "Call Status CRM Settings", "parenttype": "Call Status CRM Settings"},
+		filters={"parent": SETTINGS, "parenttype": SETTINGS},
 		fields=["telephony_status", "call_type", "call_status"],
 	)
-	call_status = map_telephony_status(rows, doc.status, doc.type)
-	if not call_status:
-		return None
+	call_status = map_telephony_status(rows, doc.status, direction)
+	status_direction = call_status and frappe.db.get_value("Call Status", call_status, "direction")
+	if call_status and not (status_direction and matches_direction(status_direction, direction)):
+		call_status = None  # a status since made one-way (or gone): land it as unmapped, never drop it
 	lead = next((link.link_name for link in doc.get("links") or [] if link.link_doctype == "Lead"), None)
-	if not lead and doc.type != "Incoming":
-		return None
-	phone = doc.get("from") if doc.type == "Incoming" else doc.get("to")
-	agent = doc.get("employee_user_id")
-	if not agent and doc.get("call_received_by"):
-		agent = frappe.db.get_value("Employee", doc.call_received_by, "user_id")
 	return {
 		"external_id": doc.name,
 		"lead": lead,
-		"phone": phone,
-		"direction": doc.type or "Incoming",
-		"call_status": call_status,
+		"phone": doc.get("from") if direction == "Incoming" else doc.get("to"),
+		"direction": direction,
+		"call_status": call_status or FALLBACK_STATUS[direction],
+		"telephony_status": f"{doc.status or ''} / {doc.type or ''}",
+		"telephony_unmapped": 0 if call_status else 1,
 		"call_time": doc.get("start_time") or doc.get("creation") or now_datetime(),
 		"duration": cint(doc.get("duration")),
 		"recording_url": doc.get("recording_url"),
-		"agent": agent,
+		"agent": get_agent(doc) or "",
 		"source": "Telephony",
 		"note": doc.get("summary"),
 	}
+
+
+def get_agent(doc) -> str | None:
+	"""The Call Log's employee's user: `employee_user_id`, else the user of `call_received_by`."""
+	if doc.get("employee_user_id"):
+		return doc.employee_user_id
+	if doc.get("call_received_by"):
+		return frappe.db.get_value("Employee", doc.call_received_by, "user_id")
+	return None

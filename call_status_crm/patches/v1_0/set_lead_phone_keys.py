@@ -1,6 +1,6 @@
 from frappe.utils.fixtures import sync_fixtures
 
-from call_status_crm.integrations.erpnext.lead import set_all_phone_keys
+from call_status_crm.leads import set_all_phone_keys
 
 
 def execute():

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from call_status_crm.core.statuses import CODE_MAX_LENGTH, is_valid_code
-from call_status_crm.integrations.erpnext.lead import validate_lead_status_option
+from call_status_crm.core.statuses import CATALOGUE_FIELDS, CODE_MAX_LENGTH, is_valid_code
+from call_status_crm.leads import validate_lead_status_option, validate_not_protected
 
 
 class InvalidCallStatusCodeError(frappe.ValidationError):
@@ -102,10 +102,23 @@ class CallStatus(Document):
 				exc=SystemCallStatusError,
 				title=_("Not Allowed"),
 			)
+		if not self.is_system or self.flags.from_catalogue:
+			return
+		# a system status keeps its meaning: reports count by its outcome and direction
+		for fieldname in CATALOGUE_FIELDS:
+			if self.has_value_changed(fieldname):
+				frappe.throw(
+					_("The {0} of system call status {1} is fixed by the app.").format(
+						_(self.meta.get_label(fieldname)), frappe.bold(_(self.status_title))
+					),
+					exc=SystemCallStatusError,
+					title=_("Not Allowed"),
+				)
 
 	def validate_lead_status(self):
 		if self.lead_status:
 			validate_lead_status_option(self.lead_status, _("Lead Status"), InvalidLeadStatusError)
+			validate_not_protected(self.lead_status, _("Lead Status"))
 
 	def before_rename(self, old, new, merge=False):
 		frappe.throw(

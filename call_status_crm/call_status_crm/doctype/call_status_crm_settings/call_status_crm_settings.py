@@ -6,7 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 
 from call_status_crm.core.lead_options import DEFAULT_PROTECTED_LEAD_STATUSES, join_options, split_options
-from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP
+from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP, row_fits, uncovered
+from call_status_crm.leads import validate_lead_status_option as validate_option
+from call_status_crm.settings import DEFAULT_CONNECTED_LEAD_STATUS
 
 
 class InvalidLeadStatusSettingError(frappe.ValidationError):
@@ -14,6 +16,10 @@ class InvalidLeadStatusSettingError(frappe.ValidationError):
 
 
 class DuplicateSettingRowError(frappe.ValidationError):
+	pass
+
+
+class TelephonyMapDirectionError(frappe.ValidationError):
 	pass
 
 
@@ -40,6 +46,8 @@ class CallStatusCRMSettings(Document):
 		agents: DF.Table[CallReassignmentAgent]
 		auto_reassign_enabled: DF.Check
 		batch_size: DF.Int
+		call_edit_minutes: DF.Int
+		connected_lead_status: DF.Literal[None]
 		daily_cap: DF.Int
 		default_follow_up_time: DF.Time | None
 		defaults_applied: DF.Check
@@ -57,6 +65,7 @@ class CallStatusCRMSettings(Document):
 
 	def validate(self):
 		self.validate_protected_lead_statuses()
+		self.validate_connected_lead_status()
 		self.validate_recycle_rules()
 		self.validate_telephony_status_map()
 
@@ -65,6 +74,31 @@ class CallStatusCRMSettings(Document):
 		for status in statuses:
 			validate_lead_status_option(status, _("Protected Lead Statuses"))
 		self.protected_lead_statuses = join_options(statuses)
+		# a call never sets a protected status: no call status may be set up to set one
+		setting = frappe.get_all(
+			"Call Status", filters={"lead_status": ("in", statuses)}, fields=["status_title", "lead_status"]
+		)
+		if statuses and setting:
+			frappe.throw(
+				_("Protected Lead Statuses: call status {0} sets {1}. Change that call status first.").format(
+					frappe.bold(_(setting[0].status_title)), frappe.bold(setting[0].lead_status)
+				),
+				exc=InvalidLeadStatusSettingError,
+				title=_("Invalid Lead Status"),
+			)
+
+	def validate_connected_lead_status(self):
+		if not self.connected_lead_status:
+			return
+		validate_lead_status_option(self.connected_lead_status, _("Connected Lead Status"))
+		if self.connected_lead_status in split_options(self.protected_lead_statuses):
+			frappe.throw(
+				_("Connected Lead Status {0} is protected: calls never set it.").format(
+					frappe.bold(self.connected_lead_status)
+				),
+				exc=InvalidLeadStatusSettingError,
+				title=_("Invalid Lead Status"),
+			)
 
 	def validate_recycle_rules(self):
 		seen = set()
@@ -81,8 +115,26 @@ class CallStatusCRMSettings(Document):
 			seen.add(row.lead_status)
 
 	def validate_telephony_status_map(self):
+		"""Each row names a status its calls may carry (an Incoming row an incoming or any-direction
+		status); pairs no row covers still land with a fallback status, flagged on the call."""
+		directions = dict(frappe.get_all("Call Status", fields=["name", "direction"], as_list=True))
 		seen = set()
 		for row in self.telephony_status_map:
+			direction = directions.get(row.call_status)
+			if not row_fits(row.call_type, direction):
+				frappe.throw(
+					_(
+						"Telephony Status Map row {0}: call status {1} is for {2} calls, so it cannot map {3} calls of type {4}."
+					).format(
+						row.idx,
+						frappe.bold(row.call_status),
+						_(direction or ""),
+						frappe.bold(row.telephony_status),
+						_(row.call_type or "Any"),
+					),
+					exc=TelephonyMapDirectionError,
+					title=_("Invalid Mapping"),
+				)
 			key = (row.telephony_status, row.call_type or "Any")
 			if key in seen:
 				frappe.throw(
@@ -94,15 +146,19 @@ class CallStatusCRMSettings(Document):
 				)
 			seen.add(key)
 
+	def onload(self):
+		missing = uncovered(self.telephony_status_map)
+		if missing:
+			self.set_onload(
+				"telephony_uncovered", [f"{status} / {call_type}" for status, call_type in missing]
+			)
+		self.set_onload(
+			"telephony_unmapped_calls", frappe.db.count("Lead Call Log", {"telephony_unmapped": 1})
+		)
+
 
 def validate_lead_status_option(status: str | None, where: str) -> None:
-	from call_status_crm.integrations.erpnext.lead import validate_lead_status_option as validate_option
-
-	validate_option(status, where + ":", InvalidLeadStatusSettingError)
-
-
-def get_protected_lead_statuses() -> list[str]:
-	return split_options(frappe.db.get_single_value("Call Status CRM Settings", "protected_lead_statuses"))
+	validate_option(status, where, InvalidLeadStatusSettingError)
 
 
 def apply_default_settings() -> bool:
@@ -112,6 +168,7 @@ def apply_default_settings() -> bool:
 		return False
 	# Frappe fills a new document's Time fields with the current time, whatever their default.
 	settings.default_follow_up_time = "10:00:00"
+	settings.connected_lead_status = settings.connected_lead_status or DEFAULT_CONNECTED_LEAD_STATUS
 	if not settings.protected_lead_statuses:
 		settings.protected_lead_statuses = join_options(DEFAULT_PROTECTED_LEAD_STATUSES)
 	if not settings.recycle_rules:

@@ -1,7 +1,6 @@
 # Copyright (c) 2026, call_status_crm developers
 # For license information, please see license.txt
 
-import frappe
 from frappe.model.document import Document
 
 
@@ -10,5 +9,6 @@ class LeadReassignment(Document):
 
 
 def on_doctype_update():
-	# the job counts a lead's recycles per status with one grouped query
-	frappe.db.add_index("Lead Reassignment", ["lead", "lead_status"])
+	from call_status_crm.schema import add_reassignment_indexes
+
+	add_reassignment_indexes()

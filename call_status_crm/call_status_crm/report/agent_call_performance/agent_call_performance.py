@@ -7,9 +7,9 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import now_datetime
 from pypika.terms import Case
 
-from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import AGENT_REPORT_INDEX
 from call_status_crm.core.reports import rate
 from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
+from call_status_crm.schema import AGENT_REPORT_INDEX
 
 FILTERS_OUTSIDE_INDEX = ("campaign", "direction", "call_status", "tag")
 
