@@ -12,6 +12,7 @@ from call_status_crm.core.calls import CALL_DIRECTIONS, LIVE_STATUS, is_before_r
 from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, matches_direction, sort_key, visible_statuses
 from call_status_crm.leads import get_callable_lead_statuses
 from call_status_crm.permissions import is_trusted
+from call_status_crm.settings import get_connected_lead_status, get_recycled_lead_statuses
 
 CALL_STATUS_API_FIELDS = (
 	"name",
@@ -358,7 +359,12 @@ def call_response(doc) -> dict:
 
 
 @frappe.whitelist()
-def get_lead_status_choices() -> list[str]:
-	"""The Lead statuses a call may set, for the desk: the Lead's options less the protected ones."""
+def get_lead_status_choices() -> dict:
+	"""For the desk's Log Call dialog: the Lead statuses a call may set (the Lead's options less the
+	protected ones), the recycled ("not reached") statuses and where a reached lead goes from them."""
 	frappe.has_permission("Lead Call Log", "create", throw=True)
-	return get_callable_lead_statuses()
+	return {
+		"choices": get_callable_lead_statuses(),
+		"recycled": get_recycled_lead_statuses(),
+		"connected_lead_status": get_connected_lead_status(),
+	}

@@ -2,12 +2,14 @@ from datetime import date, datetime, time, timedelta
 
 from call_status_crm.core.calls import (
 	MAX_DURATION_SECONDS,
-	audience_for_source,
+	MAX_NOTE_LENGTH,
 	call_name,
 	call_number,
 	callback_times,
 	is_absurd_duration,
+	is_before_records,
 	is_in_future,
+	is_note_too_long,
 	next_working_day_at,
 	phone_digits,
 	phone_key,
@@ -33,12 +35,16 @@ def test_future_tolerance():
 	assert not is_in_future(now - timedelta(days=3), now)
 
 
-def test_audience_by_source():
-	assert audience_for_source("Manual") == "agent"
-	assert audience_for_source(None) == "agent"
-	assert audience_for_source("AI Agent") == "ai_agent"
-	assert audience_for_source("Dialler") is None
-	assert audience_for_source("Telephony") is None
+def test_times_before_records_are_not_call_times():
+	assert is_before_records(datetime(1000, 1, 1))
+	assert is_before_records(datetime(1999, 12, 31, 23, 59))
+	assert not is_before_records(datetime(2000, 1, 1))
+
+
+def test_note_length():
+	assert not is_note_too_long(None)
+	assert not is_note_too_long("x" * MAX_NOTE_LENGTH)
+	assert is_note_too_long("x" * (MAX_NOTE_LENGTH + 1))
 
 
 def test_next_working_day_skips_weekends_by_default():
