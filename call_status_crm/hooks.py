@@ -9,6 +9,7 @@ required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 
+before_install = "call_status_crm.install.before_install"
 after_install = "call_status_crm.install.after_install"
 after_migrate = "call_status_crm.install.after_migrate"
 before_uninstall = "call_status_crm.install.before_uninstall"

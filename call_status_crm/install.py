@@ -26,6 +26,22 @@ MODULE = "Call Status CRM"
 APP_DOCTYPES = ("Call Status", "Lead Call Log", "Call Status CRM Settings", "Lead Reassignment")
 
 
+def before_install():
+	"""A site that existed (its Redis cache warm) before the app was linked into the bench keeps a cached
+	map of the bench's apps and modules without it, and `install-app` would then sync none of the app's
+	DocTypes. Rebuild that map first; refuse, before anything is written, if the module is still unknown."""
+	frappe.cache.delete_value(["app_modules", "installed_app_modules", "module_app", "app_hooks"])
+	frappe.local.app_modules = None
+	frappe.setup_module_map()
+	if "call_status_crm" not in (frappe.local.app_modules or {}).get("call_status_crm", []):
+		frappe.throw(
+			_("The bench does not list the app {0}: check sites/apps.txt, then run {1}.").format(
+				frappe.bold("call_status_crm"), frappe.bold(f"bench --site {frappe.local.site} clear-cache")
+			),
+			title=_("Install Incomplete"),
+		)
+
+
 def after_install():
 	check_doctypes_synced()
 	ensure_app_records()
@@ -34,7 +50,7 @@ def after_install():
 def check_doctypes_synced():
 	"""Fail early and clearly when install-app synced none of the app's DocTypes: a site whose cache
 	predates the app being linked into the bench lists the installed apps' modules without it."""
-	missing = [doctype for doctype in APP_DOCTYPES if not frappe.db.table_exists(doctype)]
+	missing = [doctype for doctype in APP_DOCTYPES if not frappe.db.exists("DocType", doctype)]
 	if missing:
 		frappe.throw(
 			_(
@@ -119,7 +135,11 @@ def ensure_system_call_statuses() -> list[str]:
 
 def ensure_setting_defaults() -> None:
 	"""Settings fields added in a later release get their default on sites that already had settings."""
-	stored = set(frappe.get_all("Singles", filters={"doctype": SETTINGS}, pluck="field"))
+	singles = frappe.qb.Table("tabSingles")
+	stored = {
+		row[0]
+		for row in frappe.qb.from_(singles).select(singles.field).where(singles.doctype == SETTINGS).run()
+	}
 	if not stored:
 		return
 	meta = frappe.get_meta(SETTINGS)
