@@ -90,7 +90,7 @@ def search_call_statuses(doctype, txt, searchfield, start, page_len, filters):
 		try:
 			filters = frappe.parse_json(filters)
 		except ValueError:
-			filters = None
+			pass  # not JSON: refused below
 	if filters is not None and not isinstance(filters, dict):
 		frappe.throw(_("Filters must be an object."), exc=InvalidCallInputError)
 	filters = frappe._dict(filters or {})
@@ -158,7 +158,7 @@ def log_call(
 		agent=agent,
 		source=source,
 	)
-	return call_response(with_retry(upsert, values, {"direction": "Outgoing", "duration": 0}))
+	return call_response(with_retry(upsert, values, INSERT_DEFAULTS))
 
 
 @frappe.whitelist(methods=["POST"])
@@ -192,7 +192,7 @@ def start_call(
 		if existing:
 			existing.check_permission("read")
 			return existing
-		return upsert(values, {"direction": "Outgoing"}, live_start=True)
+		return upsert(values, {"direction": "Outgoing", "lead": ""}, live_start=True)
 
 	return call_response(with_retry(start))
 
@@ -245,7 +245,7 @@ def end_call(
 				exc=UnknownCallError,
 				title=_("Unknown Call"),
 			)
-		return upsert(values, {"direction": "Outgoing", "duration": 0})
+		return upsert(values, INSERT_DEFAULTS)
 
 	return call_response(with_retry(end))
 
@@ -281,6 +281,11 @@ def get_permitted_call(name: str, ptype: str):
 	doc = frappe.get_doc("Lead Call Log", name, for_update=True)
 	doc.check_permission(ptype)
 	return doc
+
+
+# What a new call gets when the request does not say. `lead` "": a call sent without one is matched by
+# its number, never given the Lead a user's User Permission would make the desk's default.
+INSERT_DEFAULTS = {"direction": "Outgoing", "duration": 0, "lead": ""}
 
 
 def upsert(values: dict, insert_defaults: dict, live_start: bool = False):

@@ -53,7 +53,7 @@ def with_retry(work, *args, **kwargs):
 		try:
 			return work(*args, **kwargs)
 		except Exception as e:
-			if not (frappe.db.is_deadlocked(e) or frappe.db.is_timedout(e)):
+			if not is_lock_conflict(e):
 				raise
 			frappe.db.rollback()  # a deadlock victim's transaction is already rolled back by InnoDB
 			frappe.clear_messages()
@@ -65,6 +65,12 @@ def with_retry(work, *args, **kwargs):
 					title=_("Busy"),
 				)
 			time.sleep(random.uniform(0.02, 0.1) * attempt)
+
+
+def is_lock_conflict(e: Exception) -> bool:
+	"""MariaDB chose this transaction as a deadlock victim, or a lock wait timed out."""
+	code = e.args[0] if getattr(e, "args", None) else None
+	return isinstance(code, int) and (frappe.db.is_deadlocked(e) or frappe.db.is_timedout(e))
 
 
 def add_retry_after(response=None, request=None):

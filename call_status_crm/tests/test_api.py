@@ -8,6 +8,7 @@ from frappe.utils import add_to_date, now_datetime
 from call_status_crm.tests.utils import (
 	AGENT,
 	AGENT_2,
+	AI_AGENT,
 	PLAIN_USER,
 	ApiClient,
 	cleanup_leads,
@@ -32,6 +33,7 @@ class TestCallAPI(FrappeTestCase):
 		cls.agent_2 = ApiClient(AGENT_2)
 		cls.guest = ApiClient()
 		cls.plain = ApiClient(PLAIN_USER)
+		cls.ai = ApiClient(AI_AGENT)
 
 	def setUp(self):
 		self.lead = make_lead("CSC API Lead").name
@@ -79,8 +81,10 @@ class TestCallAPI(FrappeTestCase):
 			(message["call_status"], message["lead_status_now"], message["is_connected"]),
 			("busy", "Not Picked", False),
 		)
+		self.assertEqual(message["external_id"], "csc-api-1")
 		[call] = self.calls()
-		self.assertEqual((call.agent, call.source, call.external_id), (AGENT, "Dialler", "csc-api-1"))
+		# an agent's calls are Manual, and their ids are theirs alone (scoped to the user)
+		self.assertEqual((call.agent, call.source, call.external_id), (AGENT, "Manual", f"{AGENT}:csc-api-1"))
 
 	def test_token_auth(self):
 		from frappe.core.doctype.user.user import generate_keys
@@ -128,7 +132,9 @@ class TestCallAPI(FrappeTestCase):
 			417, "Call status <strong>no_such</strong> does not exist", lead=lead, call_status="no_such"
 		)
 		self.assertRefused(417, "cannot be picked", lead=lead, call_status="canceled", source="Manual")
-		self.assertRefused(417, "cannot be picked", lead=lead, call_status="in_progress", source="AI Agent")
+		self.assertRefused(
+			403, "You may not log calls with source", lead=lead, call_status="busy", source="Dialler"
+		)
 		self.assertRefused(
 			417, "is for incoming calls only", lead=lead, call_status="missed", direction="Outgoing"
 		)
@@ -162,31 +168,33 @@ class TestCallAPI(FrappeTestCase):
 		)
 		self.assertEqual(response.status_code, 200, response.text)
 		name = response.json["message"]["name"]
-		# agent 2 can neither change agent 1's call through any endpoint nor read it
-		self.assertRefused(
-			403, "", client=self.agent_2, lead=self.lead, call_status="qualified", external_id="csc-api-mine"
-		)
+		# agent 2 can neither change agent 1's call through any endpoint nor read it: the same external
+		# id from agent 2 names agent 2's own call (ids are scoped to their user)
+		for method, data in (
+			("log_call", {"lead": self.lead, "call_status": "qualified", "call_time": ago(2)}),
+			("end_call", {"call_status": "called", "duration": 30}),
+			("start_call", {"lead": self.lead}),
+		):
+			response = self.post(self.agent_2, method, external_id="csc-api-mine", **data)
+			self.assertNotEqual(response.json.get("message", {}).get("name"), name, response.text)
 		self.assertRefused(
 			403,
-			"",
-			"end_call",
+			"is not one of your calls",
+			"schedule_follow_up",
 			client=self.agent_2,
-			external_id="csc-api-mine",
-			call_status="called",
-			duration=30,
-		)
-		self.assertRefused(
-			403, "", "start_call", client=self.agent_2, external_id="csc-api-mine", lead=self.lead
-		)
-		self.assertRefused(
-			403, "", "schedule_follow_up", client=self.agent_2, call=name, follow_up_at=ago(-600)
+			call=name,
+			follow_up_at=ago(-600),
 		)
 		response = self.agent_2.get(f"/api/resource/Lead Call Log/{name}")
 		self.assertEqual(response.status_code, 403, response.text)
-		self.assertEqual(self.calls()[0].call_status, "busy")
+		mine = frappe.get_doc("Lead Call Log", name)
+		self.assertEqual((mine.call_status, mine.agent, mine.duration), ("busy", AGENT, 0))
+		self.assertEqual(
+			frappe.db.count("Lead Call Log", {"external_id": f"{AGENT_2}:csc-api-mine", "agent": AGENT_2}), 1
+		)
 		# Guest and a user without a call role get nothing
 		for client in (self.guest, self.plain):
-			self.assertRefused(403, "", client=client, lead=self.lead, call_status="busy")
+			self.assertRefused(403, "ermission", client=client, lead=self.lead, call_status="busy")
 			response = client.get(API + "get_call_statuses", {"audience": "agent"})
 			self.assertEqual(response.status_code, 403, response.text)
 
@@ -205,10 +213,8 @@ class TestCallAPI(FrappeTestCase):
 		codes = [row["code"] for row in response.json["message"]]
 		self.assertNotIn("voicemail", codes)
 		self.assertIn("busy", codes)
-		self.assertRefused(
-			417, "cannot be picked", lead=self.lead, call_status="voicemail", source="AI Agent"
-		)
-		response = self.post(self.agent, "log_call", lead=self.lead, call_status="voicemail", source="Manual")
+		self.assertRefused(417, "cannot be picked", client=self.ai, lead=self.lead, call_status="voicemail")
+		response = self.post(self.agent, "log_call", lead=self.lead, call_status="voicemail")
 		self.assertEqual(response.status_code, 200, response.text)
 
 	def test_the_same_external_id_100_times_is_one_call(self):
@@ -280,6 +286,7 @@ class TestCallAPI(FrappeTestCase):
 		self.assertRefused(
 			417, "is not a date and time", "schedule_follow_up", call=name, follow_up_at="soon"
 		)
+		# to an agent, a call that does not exist looks like a call that is not theirs
 		self.assertRefused(
-			404, "does not exist", "schedule_follow_up", call="CALL-NO-SUCH", follow_up_at=ago(-60)
+			403, "is not one of your calls", "schedule_follow_up", call="CALL-NO-SUCH", follow_up_at=ago(-60)
 		)

@@ -12,6 +12,8 @@ AGENT_2 = "csc.agent2@example.com"
 AGENT_3 = "csc.agent3@example.com"
 MANAGER = "csc.manager@example.com"
 PLAIN_USER = "csc.plain@example.com"
+AI_AGENT = "csc.ai.agent@example.com"
+INTEGRATION = "csc.integration@example.com"
 
 
 def before_tests():
@@ -53,6 +55,8 @@ def make_test_users() -> None:
 	make_user(AGENT_3, ["Call Agent", "Sales User"])
 	make_user(MANAGER, ["Call Center Manager", "Sales User"])
 	make_user(PLAIN_USER, ["Blogger"])
+	make_user(AI_AGENT, ["AI Call Agent", "Sales User"])
+	make_user(INTEGRATION, ["Call Integration"])
 
 
 def make_lead(name: str = "CSC Test Lead", **values):
@@ -100,7 +104,7 @@ class ApiClient:
 def error_text(response) -> str:
 	"""The server messages and exception of an error response, as one string to assert on."""
 	body = response.json or {}
-	parts = [body.get("exception") or "", body.get("exc_type") or ""]
+	parts = [body.get("exception") or "", body.get("exc_type") or "", body.get("_error_message") or ""]
 	for message in json.loads(body.get("_server_messages") or "[]"):
 		parts.append(json.loads(message).get("message", ""))
 	return " | ".join(parts)

@@ -44,7 +44,7 @@ def get_call_values(doc) -> dict:
 	lead = next((link.link_name for link in doc.get("links") or [] if link.link_doctype == "Lead"), None)
 	return {
 		"external_id": doc.name,
-		"lead": lead,
+		"lead": lead or "",
 		"phone": doc.get("from") if direction == "Incoming" else doc.get("to"),
 		"direction": direction,
 		"call_status": call_status or FALLBACK_STATUS[direction],

@@ -1,6 +1,9 @@
-// Desk code shared by the app's reports: the filters every call report has (DESIGN.md §6).
+// App-wide desk code (every desk page): the Log Call dialog and the filters every call report has.
+import "./log_call";
+
 frappe.provide("call_status_crm");
 
+// The filters every call report has (DESIGN.md §6).
 call_status_crm.report_filters = function (extra = []) {
 	return [
 		{
@@ -33,6 +36,11 @@ call_status_crm.report_filters = function (extra = []) {
 				{ value: "Incoming", label: __("Incoming") },
 			],
 		},
-		{ fieldname: "call_status", label: __("Call Status"), fieldtype: "Link", options: "Call Status" },
+		{
+			fieldname: "call_status",
+			label: __("Call Status"),
+			fieldtype: "Link",
+			options: "Call Status",
+		},
 	];
 };

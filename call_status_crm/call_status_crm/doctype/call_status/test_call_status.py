@@ -16,6 +16,7 @@ from call_status_crm.call_status_crm.doctype.call_status.call_status import (
 from call_status_crm.core.lead_options import APP_LEAD_STATUSES
 from call_status_crm.core.statuses import SYSTEM_STATUSES
 from call_status_crm.install import after_migrate, ensure_system_call_statuses
+from call_status_crm.leads import ProtectedLeadStatusError
 from call_status_crm.tests.utils import AGENT, MANAGER, PLAIN_USER, ApiClient, error_text, make_test_users
 
 CATALOGUE_FIELDS = (
@@ -180,9 +181,12 @@ class TestCallStatus(FrappeTestCase):
 	def test_lead_status_must_be_a_lead_option(self):
 		with self.assertRaises(InvalidLeadStatusError):
 			make_call_status("csc_test_bad_lead_status", lead_status="Bogus")
-		for option in ("Not Picked", "Interested", "Do Not Contact"):
+		for option in ("Not Picked", "Interested", "Replied"):
 			doc = make_call_status(f"csc_test_{frappe.scrub(option)}", lead_status=option)
 			self.assertEqual(doc.lead_status, option)
+		# a protected status is a Lead option, but a call never sets it
+		with self.assertRaises(ProtectedLeadStatusError):
+			make_call_status("csc_test_protected", lead_status="Do Not Contact")
 
 	def test_lead_status_accepts_the_sites_own_options(self):
 		meta_options = frappe.get_meta("Lead").get_field("status").options
@@ -370,7 +374,7 @@ class TestCallStatusREST(FrappeTestCase):
 				"code": "csc_rest_custom",
 				"status_title": "Wrong number",
 				"outcome": "Failed",
-				"lead_status": "Do Not Contact",
+				"lead_status": "Not Interested",
 			},
 		)
 		self.assertEqual(response.status_code, 200, response.text)

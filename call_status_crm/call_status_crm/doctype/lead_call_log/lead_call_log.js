@@ -19,31 +19,34 @@ frappe.ui.form.on("Lead Call Log", {
 	},
 
 	refresh(frm) {
-		if (
-			!frm.is_new() &&
-			frm.doc.direction === "Incoming" &&
-			frm.doc.outcome === "Missed" &&
-			frm.doc.lead
+		if (frm.is_new()) return;
+		if (is_missed_inbound(frm.doc) && frm.doc.called_back_at) {
+			frm.set_intro(
+				__("Called back at {0}.", [frappe.datetime.str_to_user(frm.doc.called_back_at)]),
+				"green"
+			);
+		} else if (
+			is_missed_inbound(frm.doc) &&
+			frm.doc.lead &&
+			frappe.model.can_create("Lead Call Log")
 		) {
-			frm.add_custom_button(__("Call back"), () => {
-				frappe.new_doc("Lead Call Log", {
-					lead: frm.doc.lead,
-					direction: "Outgoing",
-					phone: frm.doc.phone,
-					campaign: frm.doc.campaign,
-					source: "Manual",
-				});
-			});
+			frm.add_custom_button(__("Call back"), () => call_back(frm));
 		}
 		if (frm.doc.follow_up) {
-			frm.add_custom_button(__("Follow-up"), () => frappe.set_route("Form", "ToDo", frm.doc.follow_up));
+			frm.add_custom_button(__("Follow-up"), () =>
+				frappe.set_route("Form", "ToDo", frm.doc.follow_up)
+			);
 		}
 	},
 
 	call_status(frm) {
 		if (!frm.doc.call_status) return;
 		frappe.db
-			.get_value("Call Status", frm.doc.call_status, ["lead_status", "requires_note", "requires_follow_up"])
+			.get_value("Call Status", frm.doc.call_status, [
+				"lead_status",
+				"requires_note",
+				"requires_follow_up",
+			])
 			.then(({ message }) => {
 				if (!message) return;
 				frm.set_value("lead_status", message.lead_status || "");
@@ -62,3 +65,22 @@ frappe.ui.form.on("Lead Call Log", {
 		frm.set_value("call_status", "");
 	},
 });
+
+function is_missed_inbound(doc) {
+	return doc.direction === "Incoming" && doc.outcome === "Missed";
+}
+
+// Log the outgoing call that answers a missed inbound one, in the app's Log Call dialog.
+function call_back(frm) {
+	frappe.db.get_value("Lead", frm.doc.lead, ["lead_name", "status"]).then(({ message }) => {
+		call_status_crm.log_call({
+			lead: frm.doc.lead,
+			lead_name: message?.lead_name,
+			lead_status: message?.status,
+			phone: frm.doc.phone,
+			direction: "Outgoing",
+			campaign: frm.doc.campaign,
+			on_logged: () => frm.reload_doc(),
+		});
+	});
+}

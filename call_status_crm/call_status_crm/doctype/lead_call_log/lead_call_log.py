@@ -314,6 +314,7 @@ class LeadCallLog(Document):
 		"""A call with no lead goes to the Lead with that mobile or phone number, else to the lead the same
 		number last called about (indexed lookups, never a LIKE over a table). A user is only ever matched
 		to a Lead they may write, so the match tells nobody about a Lead they cannot see."""
+		self.lead = self.lead or None
 		if self.lead or not self.phone_digits:
 			return
 		candidates = find_leads_by_phone(self.phone)
@@ -381,6 +382,14 @@ class LeadCallLog(Document):
 		if not (self.value_changed("call_status") or self.value_changed("direction")):
 			return
 		status = self.status_doc
+		if status.direction not in ("Any", self.direction):
+			frappe.throw(
+				_("Call status {0} is for {1} calls only.").format(
+					frappe.bold(_(status.status_title)), _(status.direction)
+				),
+				exc=CallStatusNotAllowedError,
+				title=_("Call Status Not Allowed"),
+			)
 		# an agent's own dialler may mark its call live (start_call); nothing else hidden
 		live_start = self.flags.live_start and self.call_status == LIVE_STATUS
 		audience = None if self.by_trusted or live_start else access.status_audience(self.source)
@@ -388,14 +397,6 @@ class LeadCallLog(Document):
 			frappe.throw(
 				_("Call status {0} cannot be picked for an {1} call.").format(
 					frappe.bold(_(status.status_title)), _(self.direction)
-				),
-				exc=CallStatusNotAllowedError,
-				title=_("Call Status Not Allowed"),
-			)
-		if status.direction not in ("Any", self.direction):
-			frappe.throw(
-				_("Call status {0} is for {1} calls only.").format(
-					frappe.bold(_(status.status_title)), _(status.direction)
 				),
 				exc=CallStatusNotAllowedError,
 				title=_("Call Status Not Allowed"),

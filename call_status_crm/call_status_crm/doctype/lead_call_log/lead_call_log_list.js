@@ -1,8 +1,22 @@
 // Indicators in the status's own color (Call Status > Indicator Color), titled by the status title.
-const OUTCOME_COLORS = { Connected: "green", Attempt: "orange", Missed: "red", Live: "blue", Failed: "gray" };
+const OUTCOME_COLORS = {
+	Connected: "green",
+	Attempt: "orange",
+	Missed: "red",
+	Live: "blue",
+	Failed: "gray",
+};
 
 frappe.listview_settings["Lead Call Log"] = {
-	add_fields: ["call_status", "outcome", "direction", "follow_up_at", "follow_up", "follow_up_status"],
+	add_fields: [
+		"call_status",
+		"outcome",
+		"direction",
+		"follow_up_at",
+		"follow_up",
+		"follow_up_status",
+		"called_back_at",
+	],
 	statuses: {},
 
 	onload(listview) {
@@ -22,8 +36,15 @@ frappe.listview_settings["Lead Call Log"] = {
 		) {
 			return [__("Follow-up overdue"), "red", "follow_up_status,=,Open"];
 		}
+		if (doc.direction === "Incoming" && doc.outcome === "Missed" && doc.called_back_at) {
+			return [__("Called back"), "green", "called_back_at,is,set"];
+		}
 		const status = this.statuses[doc.call_status];
 		const color = status?.indicator_color?.toLowerCase() || OUTCOME_COLORS[doc.outcome] || "gray";
-		return [__(status?.status_title || doc.call_status), color, "call_status,=," + doc.call_status];
+		return [
+			__(status?.status_title || doc.call_status),
+			color,
+			"call_status,=," + doc.call_status,
+		];
 	},
 };

@@ -1,0 +1,336 @@
+// Desk checks in Chromium: the Log Call dialog from the Lead form and from a missed call, a refused call
+// kept open under Frappe's message, and the settings' "Run now". Every check fails on a console error.
+// Run by dev/browser-test, which starts the bench's web server on 127.0.0.1 and seeds users and leads.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { chromium } from "playwright-core";
+
+const { BASE_URL, SITE, ARTIFACTS = "/tmp/csc-browser-artifacts", BENCH_PATH } = process.env;
+const SEED = JSON.parse(process.env.SEED);
+const { agent: AGENT, manager: MANAGER, password: PASSWORD, leads: LEADS } = SEED;
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+	headless: true,
+	args: [
+		"--no-sandbox",
+		"--disable-gpu",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
+		`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
+	],
+});
+
+const checks = [];
+const check = (name, user, fn) => checks.push({ name, user, fn });
+
+// A fresh, logged-in page whose console errors and page errors are collected. `expect_errors` lets one
+// step accept the console errors it causes on purpose (a refused request), by pattern, once each.
+async function open_page(context, user) {
+	const page = await context.newPage();
+	page.setDefaultTimeout(20000);
+	// (the browser resolves the site's name to 127.0.0.1; Node's own requests would not)
+	await page.goto(`${BASE_URL}/login`);
+	const status = await page.evaluate(
+		([usr, pwd]) =>
+			fetch("/api/method/login", {
+				method: "POST",
+				headers: { "Content-Type": "application/x-www-form-urlencoded" },
+				body: new URLSearchParams({ usr, pwd }),
+			}).then((r) => r.status),
+		[user, PASSWORD]
+	);
+	assert.equal(status, 200, `login as ${user}`);
+	page.errors = [];
+	page.expected = [];
+	const record = (text) => {
+		const index = page.expected.findIndex((pattern) => pattern.test(text));
+		if (index >= 0) page.expected.splice(index, 1);
+		else page.errors.push(text);
+	};
+	page.on("console", (message) => {
+		if (message.type() === "error") record(message.text());
+	});
+	page.on("pageerror", (error) => record(`pageerror: ${error.stack || error}`));
+	// the browser's "Failed to load resource" line does not say which: keep the failed requests' URLs
+	page.failed_requests = [];
+	page.on("response", (response) => {
+		if (response.status() >= 400) {
+			page.failed_requests.push(
+				`${response.status()} ${response.request().method()} ${response.url()}`
+			);
+		}
+	});
+	return page;
+}
+
+async function open_form(page, doctype, name) {
+	await page.goto(`${BASE_URL}/app/${frappe_slug(doctype)}/${encodeURIComponent(name)}`);
+	await page.waitForFunction(
+		([doctype, name]) =>
+			window.cur_frm?.doctype === doctype &&
+			cur_frm.doc?.name === name &&
+			!cur_frm.is_dirty() &&
+			document.querySelector(".page-head .page-title .title-text")?.offsetParent,
+		[doctype, name]
+	);
+	// the form's refresh (custom buttons, intro) has run once the page actions are drawn
+	await page.waitForTimeout(300);
+}
+
+const frappe_slug = (doctype) => doctype.toLowerCase().replace(/ /g, "-");
+
+async function open_log_call(page) {
+	await page.getByRole("button", { name: "Calls" }).click();
+	await page.getByText("Log Call", { exact: true }).click();
+	return wait_dialog(page);
+}
+
+async function wait_dialog(page) {
+	const dialog = page.locator(".modal.show", { hasText: "Log Call with" });
+	await dialog.waitFor();
+	await page.waitForFunction(
+		() => document.querySelectorAll('.modal.show [data-fieldname="call_status"] option').length > 1
+	);
+	return dialog;
+}
+
+const field = (dialog, name) => dialog.locator(`div.frappe-control[data-fieldname="${name}"]`);
+const effect = (dialog) => field(dialog, "lead_status_effect").innerText();
+
+async function pick_status(page, dialog, label) {
+	await field(dialog, "call_status").locator("select").selectOption({ label });
+	await page.waitForTimeout(150);
+}
+
+async function save_call(page, dialog) {
+	await dialog.getByRole("button", { name: "Save Call" }).click();
+	await dialog.waitFor({ state: "hidden" });
+}
+
+const lead_status = (page) => page.evaluate(() => cur_frm.doc.status);
+
+check("lists: Call Status and Lead Call Log lists open", AGENT, async (page) => {
+	await page.goto(`${BASE_URL}/app/call-status`);
+	await page.locator(".list-row-container").first().waitFor();
+	await page.screenshot({ path: `${ARTIFACTS}/call-status-list.png` });
+	await page.goto(`${BASE_URL}/app/lead-call-log`);
+	await page.locator(".frappe-list .result, .frappe-list .no-result").first().waitFor();
+	await page.waitForTimeout(500);
+	await page.screenshot({ path: `${ARTIFACTS}/lead-call-log-list.png` });
+});
+
+check("(a) Busy: the Lead becomes Not Picked", AGENT, async (page) => {
+	await open_form(page, "Lead", LEADS.busy);
+	assert.equal(await lead_status(page), "Lead");
+	const dialog = await open_log_call(page);
+	const offered = await field(dialog, "call_status").locator("option").allTextContents();
+	assert.ok(offered.includes("Busy"), `Busy offered: ${offered}`);
+	assert.ok(!offered.includes("In-progress"), `hidden statuses are not offered: ${offered}`);
+	assert.ok(!offered.includes("Missed"), `incoming-only statuses are not offered: ${offered}`);
+	assert.equal(
+		await field(dialog, "phone").locator("input").inputValue(),
+		await page.evaluate(() => cur_frm.doc.mobile_no),
+		"the Lead's mobile number is prefilled"
+	);
+	await pick_status(page, dialog, "Busy");
+	assert.match(await effect(dialog), /The Lead becomes: Not Picked/);
+	assert.equal(await field(dialog, "lead_status").isVisible(), false);
+	await save_call(page, dialog);
+	await page.waitForFunction(() => cur_frm.doc.status === "Not Picked");
+});
+
+check("(a2) Called on a Not Picked lead: Replied is preselected", AGENT, async (page) => {
+	await open_form(page, "Lead", LEADS.busy);
+	assert.equal(await lead_status(page), "Not Picked");
+	const dialog = await open_log_call(page);
+	await pick_status(page, dialog, "Called");
+	const picker = field(dialog, "lead_status");
+	await picker.waitFor({ state: "visible" });
+	assert.equal(await picker.locator("select").inputValue(), "Replied");
+	const choices = await picker.locator("option").allTextContents();
+	for (const protected_status of ["Converted", "Opportunity", "Quotation", "Do Not Contact"]) {
+		assert.ok(!choices.includes(protected_status), `${protected_status} offered: ${choices}`);
+	}
+	assert.match(await effect(dialog), /The Lead becomes: Replied/);
+	// Busy sets its own lead status: no picker.
+	await pick_status(page, dialog, "Busy");
+	assert.equal(await picker.isVisible(), false);
+	await pick_status(page, dialog, "Called");
+	await picker.waitFor({ state: "visible" });
+	await field(dialog, "duration").locator("input").fill("40");
+	await save_call(page, dialog);
+	await page.waitForFunction(() => cur_frm.doc.status === "Replied");
+});
+
+check("(b) Follow up: the Lead becomes Followups and a ToDo exists", AGENT, async (page) => {
+	await open_form(page, "Lead", LEADS.follow_up);
+	const dialog = await open_log_call(page);
+	const follow_up = field(dialog, "follow_up_at");
+	assert.equal(await follow_up.isVisible(), false);
+	await pick_status(page, dialog, "Follow up");
+	await follow_up.waitFor({ state: "visible" });
+	await page.waitForFunction(
+		() => document.querySelector('.modal.show [data-fieldname="follow_up_at"] input')?.value
+	);
+	assert.match(await effect(dialog), /The Lead becomes: Followups/);
+	await field(dialog, "duration").locator("input").fill("75");
+	await field(dialog, "note").locator("textarea").fill("Wants a demo next week");
+	await page.screenshot({ path: `${ARTIFACTS}/lead-form-log-call-dialog.png` });
+	await save_call(page, dialog);
+	await page.waitForFunction(() => cur_frm.doc.status === "Followups");
+	const todos = await page.evaluate(
+		(lead) =>
+			frappe.db.get_list("ToDo", {
+				filters: { reference_type: "Lead", reference_name: lead, status: "Open" },
+				fields: ["name", "allocated_to", "description"],
+			}),
+		LEADS.follow_up
+	);
+	assert.equal(todos.length, 1, JSON.stringify(todos));
+	assert.equal(todos[0].allocated_to, AGENT);
+	assert.match(todos[0].description, /Wants a demo next week/);
+});
+
+check(
+	"(c) a refused call stays open with its note; Esc closes only the message",
+	AGENT,
+	async (page) => {
+		await open_form(page, "Lead", LEADS.refused);
+		const dialog = await open_log_call(page);
+		await pick_status(page, dialog, "No Answer");
+		await field(dialog, "duration").locator("input").fill("100000");
+		await field(dialog, "note").locator("textarea").fill("Rang twice, no pickup");
+		// The refusal itself is logged by the browser (HTTP 417) and by Frappe (the server's traceback).
+		page.expected.push(/status of 417/, /InvalidDurationError/);
+		await dialog.getByRole("button", { name: "Save Call" }).click();
+		const message = page.locator(".modal.show", { hasText: "longer than a day" });
+		await message.waitFor();
+		await page.waitForFunction(
+			() => cur_dialog === frappe.msg_dialog && frappe.msg_dialog.display
+		);
+		await page.screenshot({ path: `${ARTIFACTS}/log-call-refused.png` });
+		await page.keyboard.press("Escape");
+		await message.waitFor({ state: "hidden" });
+		await page.waitForTimeout(600);
+		assert.ok(await dialog.isVisible(), "the Log Call dialog is still open");
+		assert.equal(
+			await field(dialog, "note").locator("textarea").inputValue(),
+			"Rang twice, no pickup"
+		);
+		const save = dialog.getByRole("button", { name: "Save Call" });
+		assert.ok(!(await save.getAttribute("class")).includes("disabled"), "Save is enabled");
+		assert.equal(await lead_status(page), "Lead", "nothing was saved");
+		await field(dialog, "duration").locator("input").fill("0");
+		await save_call(page, dialog);
+		await page.waitForFunction(() => cur_frm.doc.status === "Not Picked");
+		assert.deepEqual(page.expected, [], "the refusal was logged as expected");
+	}
+);
+
+check(
+	"(d) Call back on a missed call logs the outgoing call; the call shows Called back",
+	AGENT,
+	async (page) => {
+		await open_form(page, "Lead Call Log", SEED.missed_call);
+		const call_back = page.getByRole("button", { name: "Call back" });
+		await call_back.waitFor();
+		await call_back.click();
+		const dialog = await wait_dialog(page);
+		assert.equal(await field(dialog, "direction").locator("select").inputValue(), "Outgoing");
+		assert.equal(await field(dialog, "phone").locator("input").inputValue(), "+919876500001");
+		await pick_status(page, dialog, "Called");
+		// the missed call made the Lead Missed (recycled): a reached lead goes to Replied
+		assert.equal(await field(dialog, "lead_status").locator("select").inputValue(), "Replied");
+		await field(dialog, "duration").locator("input").fill("75");
+		await save_call(page, dialog);
+		await page.waitForFunction(() => !!cur_frm.doc.called_back_at);
+		await page.reload();
+		await open_form(page, "Lead Call Log", SEED.missed_call);
+		assert.equal(await call_back.count(), 0, "no Call back once called back");
+		await page.locator(".form-message", { hasText: "Called back at" }).waitFor();
+		assert.equal(
+			(await page.locator(".indicator-pill", { hasText: "Called back" }).count()) > 0,
+			true
+		);
+		await page.screenshot({ path: `${ARTIFACTS}/missed-call-called-back.png` });
+		const calls = await page.evaluate(
+			(lead) =>
+				frappe.db.get_list("Lead Call Log", {
+					filters: { lead, direction: "Outgoing" },
+					fields: ["call_status", "phone", "duration", "lead_status"],
+				}),
+			LEADS.call_back
+		);
+		assert.deepEqual(calls, [
+			{ call_status: "called", phone: "+919876500001", duration: 75, lead_status: "Replied" },
+		]);
+	}
+);
+
+check("(e) settings: Run now queues a run that fills the last run", MANAGER, async (page) => {
+	const settings = "Call Status CRM Settings";
+	await open_form(page, settings, settings);
+	const onload = await page.evaluate(() => cur_frm.doc.__onload || {});
+	const gaps = (onload.telephony_uncovered || []).length || onload.telephony_unmapped_calls;
+	const headline = page.locator(".form-message", { hasText: "telephony" });
+	assert.equal(
+		await headline.isVisible(),
+		!!gaps,
+		`telephony headline for ${JSON.stringify(onload)}`
+	);
+	await page.screenshot({ path: `${ARTIFACTS}/settings.png` });
+	const before = await page.evaluate(() => cur_frm.doc.last_run_at || "");
+	await page.getByRole("button", { name: "Run now" }).click();
+	await page
+		.locator(".alert-message, .desk-alert", { hasText: /Re-assignment run/ })
+		.first()
+		.waitFor();
+	execFileSync("bench", ["--site", SITE, "worker", "--queue", "long", "--burst"], {
+		cwd: BENCH_PATH,
+		stdio: "ignore",
+		timeout: 120000,
+	});
+	await page.reload();
+	await open_form(page, settings, settings);
+	const after = await page.evaluate(() => [cur_frm.doc.last_run_at, cur_frm.doc.last_run_summary]);
+	assert.ok(after[0] && after[0] !== before, `last run at: ${before} -> ${after[0]}`);
+	assert.match(after[1] || "", /"reassigned"/);
+	await page.screenshot({ path: `${ARTIFACTS}/settings-after-run.png` });
+});
+
+let passed = 0;
+let failed = 0;
+for (const { name, user, fn } of checks) {
+	const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+	let page = { errors: [], screenshot: async () => {} };
+	try {
+		page = await open_page(context, user);
+		await fn(page);
+		await page.waitForTimeout(300);
+		assert.deepEqual(page.errors, [], "console errors");
+		passed += 1;
+		console.log(`ok   ${name}`);
+	} catch (error) {
+		failed += 1;
+		console.log(
+			`FAIL ${name}\n     ${String(error.stack || error)
+				.split("\n")
+				.join("\n     ")}`
+		);
+		if (page.errors.length) console.log(`     console: ${JSON.stringify(page.errors)}`);
+		if (page.failed_requests?.length) {
+			console.log(`     failed requests: ${JSON.stringify(page.failed_requests)}`);
+		}
+		await page
+			.screenshot({ path: `${ARTIFACTS}/failed-${checks.findIndex((c) => c.name === name)}.png` })
+			.catch(() => {});
+	} finally {
+		await context.close();
+	}
+}
+await browser.close();
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
