@@ -39,6 +39,14 @@ def add_site_own_option() -> None:
 	frappe.db.commit()
 
 
+def check_cache_predates_app() -> None:
+	"""The site's cached map of the bench's apps was made before the app was linked: the warm-cache case
+	of an existing bench (install-app must rebuild it, or it syncs none of the app's DocTypes)."""
+	cached = frappe.cache.get_value("app_modules") or {}
+	assert cached, "the site's cache is not warm"
+	assert "call_status_crm" not in cached, f"the cached app map already lists the app: {sorted(cached)}"
+
+
 def check_installed() -> None:
 	assert "call_status_crm" in frappe.get_installed_apps(), frappe.get_installed_apps()
 	for doctype in APP_DOCTYPES:

@@ -136,7 +136,7 @@ class TestCallAPI(FrappeTestCase):
 			403, "You may not log calls with source", lead=lead, call_status="busy", source="Dialler"
 		)
 		self.assertRefused(
-			417, "is for incoming calls only", lead=lead, call_status="missed", direction="Outgoing"
+			417, "is for Incoming calls only", lead=lead, call_status="missed", direction="Outgoing"
 		)
 		self.assertRefused(417, "Duration cannot be negative", lead=lead, call_status="busy", duration=-5)
 		self.assertRefused(417, "longer than a day", lead=lead, call_status="called", duration=90000)

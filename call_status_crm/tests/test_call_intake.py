@@ -460,3 +460,66 @@ class TestBadInput(IntakeTestCase):
 			{"report_name": "Call Status Summary", "filters": frappe.as_json({"call_status": "busy"})},
 		)
 		self.assertEqual(response.status_code, 200, response.text)
+
+
+class TestContention(FrappeTestCase):
+	"""A dialler's start and end, replays and new calls for one lead, from many connections at once:
+	every request succeeds (locks in one order, a lost deadlock retried inside the request)."""
+
+	def test_concurrent_events_for_one_lead_all_succeed(self):
+		import threading
+
+		from call_status_crm import api
+
+		make_test_users()
+		lead = make_lead("CSC Contended Lead").name
+		frappe.db.commit()
+		self.addCleanup(cleanup_leads, [lead])
+		site = frappe.local.site
+		errors, done = [], []
+
+		def events(n: int) -> list:
+			at = ago(30 - n)
+			return [
+				lambda: api.start_call(external_id=f"csc-cont-{n}", lead=lead, call_time=at),
+				lambda: api.end_call(
+					external_id=f"csc-cont-{n}", call_status="busy", lead=lead, call_time=at
+				),
+				lambda: api.log_call(
+					external_id=f"csc-cont-{n}", call_status="busy", lead=lead, call_time=at
+				),
+				lambda: api.log_call(call_status="no_answer", lead=lead, call_time=ago(40 + n)),
+			]
+
+		for round_ in range(3):
+			work = [event for n in range(round_ * 4, round_ * 4 + 4) for event in events(n)]
+			barrier = threading.Barrier(len(work))
+
+			def run(event):
+				frappe.init(site=site)
+				frappe.connect()
+				try:
+					frappe.set_user(INTEGRATION)
+					barrier.wait(timeout=20)
+					done.append(event()["name"])
+					frappe.db.commit()
+				except Exception as e:
+					errors.append(repr(e))
+					frappe.db.rollback()
+				finally:
+					frappe.destroy()
+
+			threads = [threading.Thread(target=run, args=(event,)) for event in work]
+			for thread in threads:
+				thread.start()
+			for thread in threads:
+				thread.join(timeout=120)
+
+		self.assertEqual(errors, [])
+		self.assertEqual(len(done), 48)
+		frappe.db.rollback()
+		for n in range(12):
+			self.assertEqual(frappe.db.count("Lead Call Log", {"external_id": f"csc-cont-{n}"}), 1)
+		self.assertEqual(frappe.db.count("Lead Call Log", {"lead": lead}), 24)
+		state = frappe.db.get_value("Lead", lead, ["status", "call_attempts"], as_dict=True)
+		self.assertEqual((state.status, state.call_attempts), ("Not Picked", 24))

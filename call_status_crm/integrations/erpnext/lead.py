@@ -70,7 +70,7 @@ def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -
 	values = {field: getattr(summary, field) for field in CALL_FIELDS}
 	status = next_lead_status(change, current.status, get_protected_lead_statuses())
 	if status:
-		lead = frappe.get_doc("Lead", lead_name)
+		lead = frappe.get_doc("Lead", lead_name, for_update=True)  # the current row, not this snapshot's
 		lead.update({**values, "status": status})
 		lead.flags.ignore_permissions = True
 		# only the call fields and the status change: the Lead's other links are not the call's to check

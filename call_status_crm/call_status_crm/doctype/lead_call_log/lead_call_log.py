@@ -165,7 +165,7 @@ class LeadCallLog(Document):
 		phone_digits: DF.Data | None
 		previous_lead_status: DF.Data | None
 		recording_url: DF.Data | None
-		source: DF.Literal["Manual", "Dialler", "AI Agent", "Telephony"]
+		source: DF.Literal["", "Manual", "Dialler", "AI Agent", "Telephony"]
 		telephony_status: DF.Data | None
 		telephony_unmapped: DF.Check
 	# end: auto-generated types
