@@ -8,6 +8,7 @@ from the same number of client threads, in the same run. Prints calls/s and late
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -118,15 +119,21 @@ def main():
 	args = parser.parse_args()
 
 	seeded = setup(args.site)
+	try:
+		with start_server(args.site, args.port, args.workers) as base:
+			run(args, seeded, base)
+	finally:
+		cleanup(args.site, seeded["leads"])
+
+
+@contextlib.contextmanager
+def start_server(site: str, port: int, workers: int):
+	"""gunicorn serving the bench's sites on 127.0.0.1:`port`, up and answering; stopped afterwards."""
 	server = subprocess.Popen(
 		[
-			sys.executable,
-			"-m",
-			"gunicorn",
-			"-b",
-			f"127.0.0.1:{args.port}",
+			*(sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}"),
 			"-w",
-			str(args.workers),
+			str(workers),
 			"-t",
 			"120",
 			"frappe.app:application",
@@ -135,63 +142,66 @@ def main():
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.DEVNULL,
 	)
-	base = f"http://127.0.0.1:{args.port}"
+	base = f"http://127.0.0.1:{port}"
 	try:
 		for _ in range(120):
 			try:
-				if requests.get(base + "/api/method/ping", headers={"Host": args.site}, timeout=2).ok:
+				if requests.get(base + "/api/method/ping", headers={"Host": site}, timeout=2).ok:
 					break
 			except requests.RequestException:  # not up yet, or busy with its first request
 				time.sleep(0.5)
-		call_time = seeded["call_time"]
-		leads = seeded["leads"]
-		ours = [
-			(
-				"/api/method/call_status_crm.api.log_call",
-				{
-					"lead": leads[i % len(leads)],
-					"call_status": ("busy", "called", "no_answer")[i % 3],
-					"duration": (0, 35, 0)[i % 3],
-					"call_time": call_time,
-					"external_id": f"{PREFIX}ours-{i}",
-				},
-			)
-			for i in range(args.calls)
-		]
-		theirs = [
-			(
-				"/api/resource/Call Log",
-				{
-					"id": f"{PREFIX}{i}",
-					"from": "+912240000000",
-					"to": f"+9198700{i:05d}",
-					"type": "Outgoing",
-					"status": "Completed",
-					"duration": 35,
-					"start_time": call_time,
-				},
-			)
-			for i in range(args.calls)
-		]
-		# warm both paths up (first requests import modules and fill caches)
-		hammer(base, args.site, seeded["tokens"]["agent"], ours[:20], args.clients)
-		hammer(base, args.site, seeded["tokens"]["admin"], theirs[:20], args.clients)
-		print(
-			f"{args.calls - 20} requests each, {args.clients} concurrent clients, gunicorn {args.workers} workers, 127.0.0.1"
-		)
-		rate_ours = report(
-			"call_status_crm log_call",
-			*hammer(base, args.site, seeded["tokens"]["agent"], ours[20:], args.clients),
-		)
-		rate_theirs = report(
-			"ERPNext Call Log via REST",
-			*hammer(base, args.site, seeded["tokens"]["admin"], theirs[20:], args.clients),
-		)
-		print(f"ratio (ERPNext Call Log rate / log_call rate): {rate_theirs / rate_ours:.2f}x")
+		yield base
 	finally:
 		server.terminate()
 		server.wait(timeout=30)
-		cleanup(args.site, seeded["leads"])
+
+
+def run(args, seeded: dict, base: str) -> None:
+	call_time = seeded["call_time"]
+	leads = seeded["leads"]
+	ours = [
+		(
+			"/api/method/call_status_crm.api.log_call",
+			{
+				"lead": leads[i % len(leads)],
+				"call_status": ("busy", "called", "no_answer")[i % 3],
+				"duration": (0, 35, 0)[i % 3],
+				"call_time": call_time,
+				"external_id": f"{PREFIX}ours-{i}",
+			},
+		)
+		for i in range(args.calls)
+	]
+	theirs = [
+		(
+			"/api/resource/Call Log",
+			{
+				"id": f"{PREFIX}{i}",
+				"from": "+912240000000",
+				"to": f"+9198700{i:05d}",
+				"type": "Outgoing",
+				"status": "Completed",
+				"duration": 35,
+				"start_time": call_time,
+			},
+		)
+		for i in range(args.calls)
+	]
+	# warm both paths up (first requests import modules and fill caches)
+	hammer(base, args.site, seeded["tokens"]["agent"], ours[:20], args.clients)
+	hammer(base, args.site, seeded["tokens"]["admin"], theirs[:20], args.clients)
+	print(
+		f"{args.calls - 20} requests each, {args.clients} concurrent clients, gunicorn {args.workers} workers, 127.0.0.1"
+	)
+	rate_ours = report(
+		"call_status_crm log_call",
+		*hammer(base, args.site, seeded["tokens"]["agent"], ours[20:], args.clients),
+	)
+	rate_theirs = report(
+		"ERPNext Call Log via REST",
+		*hammer(base, args.site, seeded["tokens"]["admin"], theirs[20:], args.clients),
+	)
+	print(f"ratio (ERPNext Call Log rate / log_call rate): {rate_theirs / rate_ours:.2f}x")
 
 
 if __name__ == "__main__":
