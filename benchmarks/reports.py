@@ -83,7 +83,7 @@ def seed(calls: int, reseed: bool) -> None:
 		name = f"Bench Campaign {i:02d}"
 		if not frappe.db.exists("Campaign", name):
 			frappe.get_doc({"doctype": "Campaign", "campaign_name": name}).insert(ignore_permissions=True)
-	from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import set_all_callback_times
+	from call_status_crm.calls import set_all_callback_times
 
 	set_all_callback_times()
 	frappe.db.commit()

@@ -523,3 +523,42 @@ class TestContention(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Lead Call Log", {"lead": lead}), 24)
 		state = frappe.db.get_value("Lead", lead, ["status", "call_attempts"], as_dict=True)
 		self.assertEqual((state.status, state.call_attempts), ("Not Picked", 24))
+
+
+class TestLeadHistory(FrappeTestCase):
+	"""DESIGN.md §4: the Lead's controller runs when a call changes its status, not on every dial."""
+
+	def test_calls_that_do_not_change_the_status_write_no_version(self):
+		from call_status_crm.tests.utils import make_call, minutes_ago
+
+		lead = make_lead("CSC History Lead").name
+		make_call(lead, "busy", call_time=minutes_ago(100))  # Lead → Not Picked: one Version
+		versions = frappe.db.count("Version", {"ref_doctype": "Lead", "docname": lead})
+		modified = frappe.db.get_value("Lead", lead, "modified")
+		for i in range(20):
+			make_call(lead, ("busy", "no_answer")[i % 2], call_time=minutes_ago(99 - i))
+		self.assertEqual(frappe.db.count("Version", {"ref_doctype": "Lead", "docname": lead}), versions)
+		state = frappe.db.get_value("Lead", lead, ["status", "call_attempts", "modified"], as_dict=True)
+		self.assertEqual((state.status, state.call_attempts), ("Not Picked", 21))
+		self.assertGreater(state.modified, modified)  # a form opened before cannot save stale counters
+		make_call(lead, "qualified", call_time=minutes_ago(1), duration=60)  # a real change: a Version
+		self.assertEqual(frappe.db.count("Version", {"ref_doctype": "Lead", "docname": lead}), versions + 1)
+		frappe.db.rollback()
+
+	def test_a_reached_lead_leaves_its_recycled_status_from_every_door(self):
+		from call_status_crm.tests.utils import make_call, minutes_ago
+
+		lead = make_lead("CSC Reached Lead").name
+		make_call(lead, "no_answer", call_time=minutes_ago(30))
+		self.assertEqual(frappe.db.get_value("Lead", lead, "status"), "Not Picked")
+		call = make_call(lead, "called", call_time=minutes_ago(5), duration=75)
+		self.assertEqual(
+			(call.lead_status, frappe.db.get_value("Lead", lead, "status")), ("Replied", "Replied")
+		)
+		# a Connected call on a lead in a status that is not recycled leaves it alone
+		other = make_lead("CSC Interested Lead", status="Interested").name
+		call = make_call(other, "called", call_time=minutes_ago(5), duration=75)
+		self.assertEqual(
+			(call.lead_status, frappe.db.get_value("Lead", other, "status")), (None, "Interested")
+		)
+		frappe.db.rollback()

@@ -9,8 +9,8 @@ from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from call_status_crm.call_status_crm.doctype.call_status.call_status import CallStatusInUseError
-from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import (
-	AgentNotAllowedError,
+from call_status_crm.call_status_crm.doctype.lead_call_log.call_access import AgentNotAllowedError
+from call_status_crm.call_status_crm.doctype.lead_call_log.call_checks import (
 	CallInFutureError,
 	CallStatusNotAllowedError,
 	FollowUpInPastError,
