@@ -1,17 +1,24 @@
 """Whitelisted API for the desk, diallers and AI agents (DESIGN.md §7)."""
 
-from datetime import datetime
-
 import frappe
 from frappe import _
 
-from call_status_crm.calls import upsert_call, with_retry
-from call_status_crm.core import access
-from call_status_crm.core.access import scoped_external_id, unscoped_external_id
-from call_status_crm.core.calls import CALL_DIRECTIONS, LIVE_STATUS, is_before_records
+from call_status_crm.call_input import (
+	INSERT_DEFAULTS,
+	InvalidCallInputError,
+	InvalidDirectionError,
+	UnknownCallError,
+	call_response,
+	call_values,
+	get_call_by_external_id,
+	get_permitted_call,
+	parse_datetime,
+	upsert,
+)
+from call_status_crm.calls import with_retry
+from call_status_crm.core.calls import LIVE_STATUS
 from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, matches_direction, sort_key, visible_statuses
 from call_status_crm.leads import get_callable_lead_statuses
-from call_status_crm.permissions import is_trusted
 from call_status_crm.settings import get_connected_lead_status, get_recycled_lead_statuses
 
 CALL_STATUS_API_FIELDS = (
@@ -33,10 +40,6 @@ CALL_STATUS_API_FIELDS = (
 
 
 class InvalidAudienceError(frappe.ValidationError):
-	pass
-
-
-class InvalidDirectionError(frappe.ValidationError):
 	pass
 
 
@@ -104,22 +107,6 @@ def search_call_statuses(doctype, txt, searchfield, start, page_len, filters):
 	rows = [s for s in rows if txt in s.code or txt in _(s.status_title).lower()]
 	start, page_len = frappe.utils.cint(start), frappe.utils.cint(page_len) or 20
 	return [(s.name, _(s.status_title)) for s in rows[start : start + page_len]]
-
-
-class UnknownLeadError(frappe.DoesNotExistError):
-	pass
-
-
-class UnknownCallError(frappe.DoesNotExistError):
-	pass
-
-
-class InvalidDatetimeError(frappe.ValidationError):
-	pass
-
-
-class InvalidCallInputError(frappe.ValidationError):
-	pass
 
 
 @frappe.whitelist(methods=["POST"])
@@ -266,101 +253,6 @@ def schedule_follow_up(call: str, follow_up_at: str, note: str | None = None) ->
 		return doc
 
 	return call_response(with_retry(schedule))
-
-
-def get_permitted_call(name: str, ptype: str):
-	"""The call, if the user may `ptype` it. To a user who may not see every call, a call that is not
-	theirs and a call that does not exist look the same."""
-	visible = frappe.get_list("Lead Call Log", filters={"name": name}, pluck="name", limit=1)
-	if not visible:
-		if is_trusted():
-			frappe.throw(_("Call {0} does not exist.").format(frappe.bold(name)), exc=UnknownCallError)
-		frappe.throw(
-			_("Call {0} is not one of your calls.").format(frappe.bold(name)), exc=frappe.PermissionError
-		)
-	doc = frappe.get_doc("Lead Call Log", name, for_update=True)
-	doc.check_permission(ptype)
-	return doc
-
-
-# What a new call gets when the request does not say. `lead` "": a call sent without one is matched by
-# its number, never given the Lead a user's User Permission would make the desk's default.
-INSERT_DEFAULTS = {"direction": "Outgoing", "duration": 0, "lead": ""}
-
-
-def upsert(values: dict, insert_defaults: dict, live_start: bool = False):
-	"""Insert or update by external id. `insert_defaults` apply to a new call only: an update changes
-	only what the request says."""
-	external_id = values.get("external_id")
-	exists = external_id and frappe.db.exists("Lead Call Log", {"external_id": external_id})
-	if not exists:
-		values = {**insert_defaults, **values}
-	return upsert_call(values, flags={"live_start": live_start})
-
-
-def call_values(**values) -> dict:
-	"""Check what a caller sent and turn it into Lead Call Log values (only what was sent). The source
-	a user may claim and the external id's scope come from the user (DESIGN.md §1a)."""
-	for fieldname in ("lead", "direction", "source", "agent", "phone", "external_id", "call_status"):
-		if values.get(fieldname) is not None and not isinstance(values[fieldname], str):
-			frappe.throw(_("{0} must be text.").format(frappe.bold(fieldname)), exc=InvalidCallInputError)
-	if values.get("lead") and not frappe.db.exists("Lead", values["lead"]):
-		frappe.throw(_("Lead {0} does not exist.").format(frappe.bold(values["lead"])), exc=UnknownLeadError)
-	if values.get("direction") and values["direction"] not in CALL_DIRECTIONS:
-		frappe.throw(
-			_("Direction {0} is not valid: use Outgoing or Incoming.").format(
-				frappe.bold(values["direction"])
-			),
-			exc=InvalidDirectionError,
-		)
-	if values.get("source") and values["source"] not in access.SOURCES:
-		frappe.throw(
-			_("Source {0} is not valid: use one of {1}.").format(
-				frappe.bold(values["source"]), ", ".join(access.SOURCES)
-			),
-			exc=InvalidCallInputError,
-		)
-	for fieldname, label in (("call_time", _("Call Time")), ("follow_up_at", _("Follow-up At"))):
-		if values.get(fieldname):
-			values[fieldname] = parse_datetime(values[fieldname], label)
-	values["external_id"] = scoped_external_id(values.get("external_id"), frappe.session.user, is_trusted())
-	return {key: value for key, value in values.items() if value is not None and value != ""}
-
-
-def parse_datetime(value, label: str):
-	"""A date and time a caller sent, refused with a clear error when it is not one (or not a real one:
-	0000-00-00, 1000-01-01)."""
-	try:
-		parsed = frappe.utils.get_datetime(value) if isinstance(value, str | datetime) else None
-	except Exception:
-		parsed = None
-	if parsed is None or is_before_records(parsed):
-		frappe.throw(
-			_("{0} {1} is not a date and time (use YYYY-MM-DD HH:MM:SS).").format(label, frappe.bold(value)),
-			exc=InvalidDatetimeError,
-			title=_("Invalid Date and Time"),
-		)
-	return parsed
-
-
-def get_call_by_external_id(external_id: str):
-	name = frappe.db.get_value("Lead Call Log", {"external_id": external_id}, "name")
-	return frappe.get_doc("Lead Call Log", name) if name else None
-
-
-def call_response(doc) -> dict:
-	return {
-		"name": doc.name,
-		"external_id": unscoped_external_id(doc.external_id, frappe.session.user),
-		"lead": doc.lead,
-		"call_status": doc.call_status,
-		"outcome": doc.outcome,
-		"lead_status": doc.lead_status,
-		"duration": doc.duration,
-		"is_connected": bool(doc.is_connected),
-		"follow_up": doc.follow_up,
-		"lead_status_now": frappe.db.get_value("Lead", doc.lead, "status") if doc.lead else None,
-	}
 
 
 @frappe.whitelist()
