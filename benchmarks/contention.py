@@ -10,6 +10,7 @@ requests are calls a dialler may never resend.
 
 import argparse
 import collections
+import datetime
 import random
 import threading
 import time
@@ -17,7 +18,7 @@ import time
 import frappe
 import requests
 from api import report, start_server  # benchmarks/api.py
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import now_datetime
 
 PREFIX = "csc-bench-cont-"
 API = "/api/method/call_status_crm.api."
@@ -41,15 +42,14 @@ def setup(site: str, leads: int) -> dict:
 	]
 	frappe.db.commit()
 	token = f"token {frappe.db.get_value('User', INTEGRATION, 'api_key')}:{secret}"
-	frappe.destroy()
-	return {"leads": names, "token": token}
-
-
-def requests_for(leads: list[str], calls: int, replays: int, pairs: int, rng: random.Random) -> list:
 	now = now_datetime()
+	frappe.destroy()
+	return {"leads": names, "token": token, "now": now}
 
+
+def requests_for(now, leads: list[str], calls: int, replays: int, pairs: int, rng: random.Random) -> list:
 	def at(minutes: float) -> str:
-		return str(add_to_date(now, minutes=-minutes))
+		return str(now - datetime.timedelta(minutes=minutes))
 
 	sent = []
 	for i in range(calls):
@@ -104,6 +104,8 @@ def hammer(base: str, site: str, token: str, work: list, clients: int):
 				statuses[response.status_code] += 1
 				if response.status_code != 200 and sum(v for k, v in statuses.items() if k != 200) <= 3:
 					print("error", response.status_code, response.text[:300])
+					with open("/tmp/csc-contention-errors.txt", "a") as log:
+						log.write(response.text + "\n")
 
 	threads = [threading.Thread(target=worker, args=(work[i::clients],)) for i in range(clients)]
 	started = time.perf_counter()
@@ -158,7 +160,9 @@ def main():
 	args = parser.parse_args()
 
 	seeded = setup(args.site, args.leads)
-	work = requests_for(seeded["leads"], args.calls, args.replays, args.pairs, random.Random(args.seed))
+	work = requests_for(
+		seeded["now"], seeded["leads"], args.calls, args.replays, args.pairs, random.Random(args.seed)
+	)
 	with start_server(args.site, args.port, args.workers) as base:
 		seconds, latencies, statuses = hammer(base, args.site, seeded["token"], work, args.clients)
 	failed = sum(count for status, count in statuses.items() if status != 200)

@@ -3,6 +3,7 @@
 import frappe
 
 AGENT_REPORT_INDEX = "agent_call_date_index"
+LEAD_INDEX = "lead_call_date_index"  # a lead's calls: the Lead hook's locking read, Campaign Call Performance
 # Indexes earlier releases created (sessions 1 and 2 landed them); migrate drops them.
 OBSOLETE_INDEXES = (
 	"agent_call_time_index",
@@ -42,7 +43,7 @@ def add_call_indexes() -> None:
 	frappe.db.add_index(
 		"Lead Call Log", ["campaign", "lead", "call_date", "is_connected"], "campaign_lead_index"
 	)
-	frappe.db.add_index("Lead Call Log", ["lead", "call_date", "campaign"], "lead_call_date_index")
+	frappe.db.add_index("Lead Call Log", ["lead", "call_date", "campaign"], LEAD_INDEX)
 	# Missed Call Service Level reads missed calls only, grouped by day, agent or branch
 	frappe.db.add_index(
 		"Lead Call Log",

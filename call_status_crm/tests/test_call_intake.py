@@ -19,6 +19,7 @@ from call_status_crm.tests.utils import (
 	error_text,
 	make_lead,
 	make_test_users,
+	save_at_once,
 )
 
 API = "/api/method/call_status_crm.api."
@@ -463,23 +464,20 @@ class TestBadInput(IntakeTestCase):
 
 
 class TestContention(FrappeTestCase):
-	"""A dialler's start and end, replays and new calls for one lead, from many connections at once:
-	every request succeeds (locks in one order, a lost deadlock retried inside the request)."""
+	"""A dialler's start and end, replays and new calls for a few leads, from many connections at once:
+	every request succeeds (a lead's calls locked through the lead index, locks in one order, a lost
+	deadlock retried inside the request)."""
 
-	def test_concurrent_events_for_one_lead_all_succeed(self):
-		import threading
-
+	def test_concurrent_events_for_a_few_leads_all_succeed(self):
 		from call_status_crm import api
 
 		make_test_users()
-		lead = make_lead("CSC Contended Lead").name
+		leads = [make_lead(f"CSC Contended Lead {i}").name for i in range(3)]
 		frappe.db.commit()
-		self.addCleanup(cleanup_leads, [lead])
-		site = frappe.local.site
-		errors, done = [], []
+		self.addCleanup(cleanup_leads, leads)
 
 		def events(n: int) -> list:
-			at = ago(30 - n)
+			lead, at = leads[n % 3], ago(30 - n)
 			return [
 				lambda: api.start_call(external_id=f"csc-cont-{n}", lead=lead, call_time=at),
 				lambda: api.end_call(
@@ -491,49 +489,47 @@ class TestContention(FrappeTestCase):
 				lambda: api.log_call(call_status="no_answer", lead=lead, call_time=ago(40 + n)),
 			]
 
-		for round_ in range(3):
-			work = [event for n in range(round_ * 4, round_ * 4 + 4) for event in events(n)]
-			barrier = threading.Barrier(len(work))
-
-			def run(event):
-				frappe.init(site=site)
-				frappe.connect()
-				try:
-					frappe.set_user(INTEGRATION)
-					barrier.wait(timeout=20)
-					done.append(event()["name"])
-					frappe.db.commit()
-				except Exception as e:
-					errors.append(repr(e))
-					frappe.db.rollback()
-				finally:
-					frappe.destroy()
-
-			threads = [threading.Thread(target=run, args=(event,)) for event in work]
-			for thread in threads:
-				thread.start()
-			for thread in threads:
-				thread.join(timeout=120)
-
+		errors, done = [], []
+		for round_ in range(4):
+			work = [event for n in range(round_ * 6, round_ * 6 + 6) for event in events(n)]
+			names, failed = save_at_once(*work, user=INTEGRATION)
+			done += names
+			errors += failed
 		self.assertEqual(errors, [])
-		self.assertEqual(len(done), 48)
+		self.assertEqual(len(done), 96)
 		frappe.db.rollback()
-		for n in range(12):
+		for n in range(24):
 			self.assertEqual(frappe.db.count("Lead Call Log", {"external_id": f"csc-cont-{n}"}), 1)
-		self.assertEqual(frappe.db.count("Lead Call Log", {"lead": lead}), 24)
-		state = frappe.db.get_value("Lead", lead, ["status", "call_attempts"], as_dict=True)
-		self.assertEqual((state.status, state.call_attempts), ("Not Picked", 24))
+		for lead in leads:
+			state = frappe.db.get_value("Lead", lead, ["status", "call_attempts"], as_dict=True)
+			self.assertEqual((state.status, state.call_attempts), ("Not Picked", 16))
 
 
 class TestLeadHistory(FrappeTestCase):
 	"""DESIGN.md §4: the Lead's controller runs when a call changes its status, not on every dial."""
 
 	def test_calls_that_do_not_change_the_status_write_no_version(self):
+		from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+		# ERPNext ships Lead without Track Changes: a site that turns it on (Customize Form) gets Versions.
+		# Frappe writes none while tests run (`ignore_version` follows `in_test`): as on a real site here.
+		make_property_setter("Lead", None, "track_changes", 1, "Check", for_doctype=True)
+		frappe.clear_cache(doctype="Lead")
+		frappe.flags.in_test = False
+		try:
+			self.assert_versions_only_on_status_changes()
+		finally:
+			frappe.flags.in_test = True
+			frappe.db.rollback()
+			frappe.clear_cache(doctype="Lead")
+
+	def assert_versions_only_on_status_changes(self):
 		from call_status_crm.tests.utils import make_call, minutes_ago
 
 		lead = make_lead("CSC History Lead").name
-		make_call(lead, "busy", call_time=minutes_ago(100))  # Lead → Not Picked: one Version
+		make_call(lead, "busy", call_time=minutes_ago(100))  # Lead → Not Picked: a Version
 		versions = frappe.db.count("Version", {"ref_doctype": "Lead", "docname": lead})
+		self.assertGreaterEqual(versions, 1)
 		modified = frappe.db.get_value("Lead", lead, "modified")
 		for i in range(20):
 			make_call(lead, ("busy", "no_answer")[i % 2], call_time=minutes_ago(99 - i))
@@ -543,7 +539,6 @@ class TestLeadHistory(FrappeTestCase):
 		self.assertGreater(state.modified, modified)  # a form opened before cannot save stale counters
 		make_call(lead, "qualified", call_time=minutes_ago(1), duration=60)  # a real change: a Version
 		self.assertEqual(frappe.db.count("Version", {"ref_doctype": "Lead", "docname": lead}), versions + 1)
-		frappe.db.rollback()
 
 	def test_a_reached_lead_leaves_its_recycled_status_from_every_door(self):
 		from call_status_crm.tests.utils import make_call, minutes_ago

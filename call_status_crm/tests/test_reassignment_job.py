@@ -215,7 +215,8 @@ class TestReassignmentJob(FrappeTestCase):
 		make_call(lead, "no_answer", call_time=add_to_date(now_datetime(), minutes=-1))
 		frappe.set_user("Administrator")
 		self.assertEqual(
-			reassignment.reassign_lead(candidate, picker, settings, now_datetime()), "skipped_changed"
+			reassignment.reassign_batch([candidate], picker, settings, now_datetime())[lead],
+			"skipped_changed",
 		)
 		self.assertEqual(open_assignees(lead), [])
 		self.assertEqual(reassignments(lead), [])

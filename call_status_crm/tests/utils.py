@@ -1,6 +1,7 @@
 """Factories and an HTTP client shared by the integration tests."""
 
 import json
+import threading
 
 import frappe
 from frappe.tests.test_api import make_request
@@ -124,3 +125,33 @@ def cleanup_leads(leads):
 		frappe.db.delete("Notification Log", {"document_type": "Lead", "document_name": lead})
 		frappe.delete_doc("Lead", lead, force=True, ignore_permissions=True)
 	frappe.db.commit()
+
+
+def save_at_once(*saves, user: str = AGENT) -> tuple[list[str], list[str]]:
+	"""Run each `save()` on its own database connection, all released at the same moment; returns the
+	names they returned and the errors they raised."""
+	site = frappe.local.site
+	barrier = threading.Barrier(len(saves))
+	errors, names = [], []
+
+	def run(save):
+		frappe.init(site=site)
+		frappe.connect()
+		try:
+			frappe.set_user(user)
+			barrier.wait(timeout=30)
+			saved = save()
+			names.append(saved["name"] if isinstance(saved, dict) else saved.name)
+			frappe.db.commit()
+		except Exception as e:
+			errors.append(repr(e))
+			frappe.db.rollback()
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run, args=(save,)) for save in saves]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=120)
+	return names, errors

@@ -40,6 +40,7 @@ from call_status_crm.tests.utils import (
 	make_lead,
 	make_test_users,
 	minutes_ago,
+	save_at_once,
 )
 
 
@@ -469,35 +470,6 @@ class TestLeadCallLogPermissions(FrappeTestCase):
 	def test_manager_reads_all_through_rest(self):
 		response = self.manager.get(f"/api/resource/Lead Call Log/{self.other_call}")
 		self.assertEqual(response.status_code, 200, response.text)
-
-
-def save_at_once(*saves, user: str = AGENT) -> tuple[list[str], list[str]]:
-	"""Run each `save()` on its own database connection, all released at the same moment; returns the
-	names they returned and the errors they raised."""
-	site = frappe.local.site
-	barrier = threading.Barrier(len(saves))
-	errors, names = [], []
-
-	def run(save):
-		frappe.init(site=site)
-		frappe.connect()
-		try:
-			frappe.set_user(user)
-			barrier.wait(timeout=10)
-			names.append(save().name)
-			frappe.db.commit()
-		except Exception as e:
-			errors.append(repr(e))
-			frappe.db.rollback()
-		finally:
-			frappe.destroy()
-
-	threads = [threading.Thread(target=run, args=(save,)) for save in saves]
-	for thread in threads:
-		thread.start()
-	for thread in threads:
-		thread.join(timeout=60)
-	return names, errors
 
 
 class TestLeadCallLogConcurrency(FrappeTestCase):
