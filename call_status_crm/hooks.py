@@ -31,6 +31,7 @@ doctype_js = {"Lead": "public/js/lead.js"}
 doc_events = {
 	"Lead": {
 		"validate": "call_status_crm.integrations.erpnext.lead.set_phone_keys",
+		"on_update": "call_status_crm.integrations.erpnext.lead.update_recycle_due_at",
 	},
 	"Call Log": {
 		"on_update": "call_status_crm.integrations.erpnext.call_log.on_call_log_update",

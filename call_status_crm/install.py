@@ -19,6 +19,7 @@ from call_status_crm.core.lead_options import (
 from call_status_crm.core.statuses import catalogue_fixes, missing_system_statuses
 from call_status_crm.core.telephony import repair_map
 from call_status_crm.leads import get_lead_status_options
+from call_status_crm.recycling import update_all_due
 from call_status_crm.schema import add_call_indexes, add_reassignment_indexes
 from call_status_crm.settings import SETTINGS
 
@@ -72,6 +73,7 @@ def ensure_app_records():
 	apply_default_settings()
 	ensure_setting_defaults()
 	ensure_telephony_map()
+	update_all_due()  # every Lead's re-assignment due time (a release may change how it is counted)
 
 
 def before_uninstall():

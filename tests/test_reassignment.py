@@ -131,3 +131,18 @@ def test_restoring_a_snapshot_undoes_the_picks_of_a_rolled_back_batch():
 	assert picker.last_agent == "a"
 	assert [(agent.open_leads, agent.assigned_today) for agent in pool] == [(1, 0), (0, 0), (0, 1)]
 	assert picker.pick(lead("L1")).user == "b"
+
+
+def test_recycle_due_at_is_stored_only_while_recycles_are_left():
+	from call_status_crm.core.reassignment import LeadCandidate, RecycleRule, recycle_due_at
+
+	rules = {"Not Picked": RecycleRule("Not Picked", 30, 2)}
+	t0 = datetime(2026, 11, 2, 9, 0)
+	lead = LeadCandidate("L1", "Not Picked", t0, None, 0, created=t0 - timedelta(days=1))
+	assert recycle_due_at(lead, rules) == t0 + timedelta(minutes=30)
+	later = LeadCandidate("L1", "Not Picked", t0, t0 + timedelta(hours=1), 1)
+	assert recycle_due_at(later, rules) == t0 + timedelta(hours=1, minutes=30)
+	assert recycle_due_at(LeadCandidate("L1", "Not Picked", t0, None, 2), rules) is None
+	assert recycle_due_at(LeadCandidate("L1", "Interested", t0, None, 0), rules) is None
+	never_called = LeadCandidate("L2", "Not Picked", None, None, 0, created=t0)
+	assert recycle_due_at(never_called, rules) == t0 + timedelta(minutes=30)

@@ -52,11 +52,18 @@ def due_at(lead: LeadCandidate, rule: RecycleRule) -> datetime | None:
 	return start + timedelta(minutes=rule.delay_minutes) if start else None
 
 
-def is_due(lead: LeadCandidate, rules: Mapping[str, RecycleRule], now: datetime) -> bool:
+def recycle_due_at(lead: LeadCandidate, rules: Mapping[str, RecycleRule]) -> datetime | None:
+	"""When the lead becomes due for re-assignment: None when its status has no active rule or its
+	recycles for that status are used up (the job then never reads it again). Stored on the Lead, indexed,
+	so a run reads only the leads that are due."""
 	rule = rules.get(lead.status)
 	if not rule or lead.recycles >= rule.max_recycles:
-		return False
-	when = due_at(lead, rule)
+		return None
+	return due_at(lead, rule)
+
+
+def is_due(lead: LeadCandidate, rules: Mapping[str, RecycleRule], now: datetime) -> bool:
+	when = recycle_due_at(lead, rules)
 	return when is not None and when <= now
 
 

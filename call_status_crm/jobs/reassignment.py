@@ -11,8 +11,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count, Max
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import get_datetime, now_datetime
 
 from call_status_crm.assignment import (
 	Reassignment,
@@ -22,9 +21,10 @@ from call_status_crm.assignment import (
 	open_assignments,
 	reassign,
 )
-from call_status_crm.core.reassignment import Agent, AgentPicker, LeadCandidate, active_rules, is_due
+from call_status_crm.core.reassignment import AgentPicker, LeadCandidate, active_rules, is_due
 from call_status_crm.jobs import dispatch
 from call_status_crm.leads import lock_leads
+from call_status_crm.recycling import count_due, due_leads, get_candidates, make_picker, update_due
 
 SETTINGS = "Call Status CRM Settings"
 JOB_ID = "call_status_crm:reassignment"
@@ -88,15 +88,21 @@ def _run(now) -> dict:
 	}
 	if rules:
 		picker = make_picker(settings, now)
-		candidates = get_candidates(rules, settings)
-		due = [lead for lead in candidates if is_due(lead, rules, now)]
-		summary.update(examined=len(candidates), due=len(due))
+		total = count_due(now)
+		summary["due"] = total
 		batch_size = settings.batch_size or 500
-		for start in range(0, len(due), batch_size):
-			for outcome in reassign_batch(due[start : start + batch_size], picker, settings, now).values():
+		after = None
+		# the due leads along the `recycle_due_at` index, a batch at a time (leads whose recycles are used
+		# up have no due time, so a run never reads them)
+		while batch := due_leads(now, after, batch_size):
+			after = batch[-1]
+			candidates = get_candidates([name for _due, name in batch], settings)
+			due = [lead for lead in candidates if is_due(lead, rules, now)]
+			summary["examined"] += len(batch)
+			for outcome in reassign_batch(due, picker, settings, now).values():
 				summary[outcome] += 1
 			frappe.db.commit()
-			publish_progress(min(start + batch_size, len(due)), len(due))
+			publish_progress(min(summary["examined"], total), total)
 		if picker.last_agent:
 			frappe.db.set_single_value(SETTINGS, "round_robin_last_agent", picker.last_agent)
 	summary["finished_at"] = str(now_datetime())
@@ -133,11 +139,6 @@ def reassign_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, no
 	return outcomes
 
 
-def reassign_lead(lead: LeadCandidate, picker: AgentPicker, settings, now) -> str:
-	"""Re-assign one lead; returns the summary key it counts under."""
-	return reassign_batch([lead], picker, settings, now)[lead.name]
-
-
 def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) -> dict[str, str]:
 	# re-checked under the row locks: a call logged (or a status changed) since selection wins
 	current = lock_leads([lead.name for lead in leads], ("last_call_time", "lead_name"))
@@ -169,6 +170,7 @@ def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) 
 	users = UserInfo()  # full names and settings, looked up once for the batch's ToDos, comments and records
 	reassign("Lead", items, owner_field="lead_owner" if settings.set_lead_owner else None, users=users)
 	write_records(records, items, now, users)
+	update_due([item.name for item in items])
 	return outcomes
 
 
@@ -211,134 +213,6 @@ def write_records(records: list[tuple], items: list[Reassignment], now, users: U
 
 def same_time(a, b) -> bool:
 	return (get_datetime(a) if a else None) == (get_datetime(b) if b else None)
-
-
-def get_candidates(rules: dict, settings) -> list[LeadCandidate]:
-	"""Leads whose status has an active rule, with their recycles for that status (one grouped query)."""
-	lead = frappe.qb.DocType("Lead")
-	reassignment = frappe.qb.DocType("Lead Reassignment")
-	recycles = (
-		frappe.qb.from_(reassignment)
-		.select(
-			reassignment.lead,
-			reassignment.lead_status,
-			Count(reassignment.name).as_("recycles"),
-			Max(reassignment.reassigned_at).as_("last_reassigned_at"),
-		)
-		.groupby(reassignment.lead, reassignment.lead_status)
-	).as_("recycles")
-	rows = (
-		frappe.qb.from_(lead)
-		.left_join(recycles)
-		.on((recycles.lead == lead.name) & (recycles.lead_status == lead.status))
-		.select(
-			lead.name,
-			lead.status,
-			lead.last_call_time,
-			lead.last_call_agent,
-			lead.lead_owner,
-			lead._assign,
-			lead.creation,
-			recycles.recycles,
-			recycles.last_reassigned_at,
-		)
-		.where(lead.status.isin(list(rules)))
-		.orderby(lead.last_call_time)
-		.run(as_dict=True)
-	)
-	branches = get_agent_branches() if settings.same_branch_only else {}
-	candidates = []
-	for row in rows:
-		assignees = json.loads(row._assign or "[]")
-		current = set(assignees)
-		if row.last_call_agent:
-			current.add(row.last_call_agent)
-		if settings.set_lead_owner and row.lead_owner:
-			current.add(row.lead_owner)
-		owner = assignees[0] if assignees else row.last_call_agent
-		candidates.append(
-			LeadCandidate(
-				name=row.name,
-				status=row.status,
-				last_call_time=row.last_call_time,
-				last_reassigned_at=row.last_reassigned_at,
-				recycles=row.recycles or 0,
-				current_agents=frozenset(current),
-				branch=branches.get(owner),
-				created=row.creation,
-			)
-		)
-	return candidates
-
-
-def get_agent_branches() -> dict[str, str]:
-	return dict(
-		frappe.get_all(
-			"Employee",
-			filters={"status": "Active", "user_id": ("is", "set")},
-			fields=["user_id", "branch"],
-			as_list=True,
-		)
-	)
-
-
-def get_agent_pool(settings) -> list[str]:
-	"""The explicit agent list, else every enabled desk user with the agent role."""
-	listed = [row.user for row in settings.agents if row.user]
-	user = frappe.qb.DocType("User")
-	query = (
-		frappe.qb.from_(user).select(user.name).where((user.enabled == 1) & (user.user_type == "System User"))
-	)
-	if listed:
-		query = query.where(user.name.isin(listed))
-	else:
-		has_role = frappe.qb.DocType("Has Role")
-		query = query.join(has_role).on(
-			(has_role.parent == user.name)
-			& (has_role.parenttype == "User")
-			& (has_role.role == (settings.agent_role or "Call Agent"))
-		)
-	return [row[0] for row in query.distinct().run()]
-
-
-def make_picker(settings, now) -> AgentPicker:
-	"""The agent pool with open leads and today's re-assignments counted once per run (grouped queries)."""
-	users = get_agent_pool(settings)
-	open_leads, assigned_today = {}, {}
-	if users:
-		todo = frappe.qb.DocType("ToDo")
-		open_leads = dict(
-			frappe.qb.from_(todo)
-			.select(todo.allocated_to, Count(todo.name))
-			.where((todo.status == "Open") & (todo.reference_type == "Lead") & todo.allocated_to.isin(users))
-			.groupby(todo.allocated_to)
-			.run()
-		)
-		reassignment = frappe.qb.DocType("Lead Reassignment")
-		assigned_today = dict(
-			frappe.qb.from_(reassignment)
-			.select(reassignment.to_agent, Count(reassignment.name))
-			.where((reassignment.reassigned_at >= getdate(now)) & reassignment.to_agent.isin(users))
-			.groupby(reassignment.to_agent)
-			.run()
-		)
-	branches = get_agent_branches() if settings.same_branch_only else {}
-	agents = [
-		Agent(
-			user,
-			branch=branches.get(user),
-			open_leads=open_leads.get(user, 0),
-			assigned_today=assigned_today.get(user, 0),
-		)
-		for user in users
-	]
-	return AgentPicker(
-		agents,
-		strategy=settings.strategy or "Round Robin",
-		daily_cap=settings.daily_cap or 0,
-		same_branch_only=bool(settings.same_branch_only),
-		last_agent=frappe.db.get_single_value(SETTINGS, "round_robin_last_agent"),
-	)
 
 
 def publish_progress(done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from frappe.desk.form import assign_to
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, get_bench_path, now_datetime
 
+from call_status_crm import recycling
 from call_status_crm.jobs import reassignment
 from call_status_crm.tests.utils import (
 	AGENT,
@@ -207,9 +208,8 @@ class TestReassignmentJob(FrappeTestCase):
 	def test_a_call_logged_after_selection_wins(self):
 		lead = not_picked_lead("CSC Race Lead")
 		settings = frappe.get_single(SETTINGS)
-		rules = reassignment.active_rules([row.as_dict() for row in settings.recycle_rules])
-		candidate = next(c for c in reassignment.get_candidates(rules, settings) if c.name == lead)
-		picker = reassignment.make_picker(settings, now_datetime())
+		[candidate] = recycling.get_candidates([lead], settings)
+		picker = recycling.make_picker(settings, now_datetime())
 		# the agent calls again between selection and assignment
 		frappe.set_user(AGENT)
 		make_call(lead, "no_answer", call_time=add_to_date(now_datetime(), minutes=-1))

@@ -12,6 +12,7 @@ from frappe.utils import get_datetime
 
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
 from call_status_crm.leads import phone_keys
+from call_status_crm.recycling import update_due
 from call_status_crm.schema import LEAD_INDEX
 from call_status_crm.settings import get_protected_lead_statuses
 
@@ -21,6 +22,11 @@ CALL_FIELDS = ("last_call_time", "last_call_status", "last_call_agent", "call_at
 def set_phone_keys(doc, method=None):
 	"""Keep the Lead's indexed phone keys in step with its numbers (`doc_events` Lead validate)."""
 	doc.update(phone_keys(doc))
+
+
+def update_recycle_due_at(doc, method=None):
+	"""Keep the Lead's re-assignment due time in step with its status (`doc_events` Lead on_update)."""
+	update_due([doc.name])
 
 
 def to_fact(call) -> CallFact:
@@ -84,6 +90,7 @@ def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -
 	elif any(differs(current.get(field), value) for field, value in values.items()):
 		# no status change: the counters alone, `modified` moved so a form opened before cannot save stale ones
 		frappe.db.set_value("Lead", lead_name, values)
+		update_due([lead_name])
 
 
 def differs(current, new) -> bool:

@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from call_status_crm.core.lead_options import DEFAULT_PROTECTED_LEAD_STATUSES, join_options, split_options
 from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP, row_fits, uncovered
 from call_status_crm.leads import validate_lead_status_option as validate_option
+from call_status_crm.recycling import update_all_due
 from call_status_crm.settings import DEFAULT_CONNECTED_LEAD_STATUS
 
 
@@ -146,6 +147,11 @@ class CallStatusCRMSettings(Document):
 				)
 			seen.add(key)
 
+	def on_update(self):
+		# the rules decide every Lead's re-assignment due time
+		if rules_changed(self):
+			update_all_due()
+
 	def onload(self):
 		missing = uncovered(self.telephony_status_map)
 		if missing:
@@ -155,6 +161,15 @@ class CallStatusCRMSettings(Document):
 		self.set_onload(
 			"telephony_unmapped_calls", frappe.db.count("Lead Call Log", {"telephony_unmapped": 1})
 		)
+
+
+def rules_changed(settings) -> bool:
+	before = settings.get_doc_before_save()
+	if not before:
+		return True
+	fields = ("lead_status", "delay_minutes", "max_recycles", "active")
+	rows = lambda doc: [tuple(row.get(f) for f in fields) for row in doc.recycle_rules]  # noqa: E731
+	return rows(before) != rows(settings)
 
 
 def validate_lead_status_option(status: str | None, where: str) -> None:
