@@ -34,14 +34,41 @@ print(value if value is not None else "")
 PY
 }
 
+# How this machine starts MariaDB and Redis: systemd when it runs, otherwise the daemons directly.
+# Each sets START_CMD (an array) so dev/prerequisites can print it in its dry run.
+systemd_running() { [ -d "${SYSTEMD_RUN_DIR:-/run/systemd/system}" ]; }
+mariadb_answers() { mariadb-admin -uroot ping >/dev/null 2>&1; }
+redis_answers() { redis-cli -h 127.0.0.1 -p "$1" ping >/dev/null 2>&1; }
+mariadb_start_cmd() {
+	if systemd_running; then
+		START_CMD=(systemctl start mariadb)
+	else
+		START_CMD=(start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)
+	fi
+}
+redis_start_cmd() {
+	if [ "$1" = 6379 ] && systemd_running; then
+		START_CMD=(systemctl start redis-server)
+	else
+		START_CMD=(redis-server --daemonize yes --bind 127.0.0.1 --port "$1" --save "" --appendonly no)
+	fi
+}
+wait_for() {
+	local tries="$1"
+	shift
+	for _ in $(seq 1 "$tries"); do "$@" && return 0; sleep 0.5; done
+	return 1
+}
+
 # MariaDB and the Redis servers the bench is configured for must answer; start them when they do not.
 ensure_services() {
-	if ! mariadb-admin -uroot ping >/dev/null 2>&1; then
+	if ! mariadb_answers; then
 		say "Starting MariaDB"
-		start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
-		for _ in $(seq 1 30); do mariadb-admin -uroot ping >/dev/null 2>&1 && break; sleep 1; done
+		mariadb_start_cmd
+		"${START_CMD[@]}"
+		wait_for 60 mariadb_answers || true
 	fi
-	mariadb-admin -uroot ping >/dev/null 2>&1 || die "MariaDB is not answering on this machine"
+	mariadb_answers || die "MariaDB is not answering on this machine"
 	# Frappe's own CI sets these; v15 creates its tables with utf8mb4_unicode_ci.
 	mariadb -uroot -e "SET GLOBAL character_set_server='utf8mb4'; SET GLOBAL collation_server='utf8mb4_unicode_ci';"
 
@@ -51,12 +78,13 @@ ensure_services() {
 		[ -n "$url" ] || continue
 		port="${url##*:}"
 		port="${port%%/*}"
-		if ! redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; then
+		if ! redis_answers "$port"; then
 			say "Starting Redis on 127.0.0.1:$port ($key)"
-			redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no
-			for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && break; sleep 0.5; done
+			redis_start_cmd "$port"
+			"${START_CMD[@]}"
+			wait_for 20 redis_answers "$port" || true
 		fi
-		redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 || die "Redis ($key) is not answering on port $port"
+		redis_answers "$port" || die "Redis ($key) is not answering on port $port"
 	done
 }
 
