@@ -122,6 +122,16 @@ def update_callback_times(lead: str, exclude: str | None = None) -> None:
 	"""Each missed inbound call of `lead` keeps when the lead was called back (the first outgoing call
 	after it), so Missed Call Service Level reads a column instead of searching every missed call's
 	call back. `exclude`: a call being deleted."""
+	call = frappe.qb.DocType("Lead Call Log")
+	has_missed = (
+		frappe.qb.from_(call)
+		.select(call.name)
+		.where((call.lead == lead) & (call.outcome == "Missed") & (call.direction == "Incoming"))
+		.limit(1)
+		.run()
+	)
+	if not has_missed:
+		return  # the usual case: nothing to call back
 	rows = frappe.get_all(
 		"Lead Call Log",
 		filters={"lead": lead, "name": ("!=", exclude or "")},

@@ -4,6 +4,7 @@ overwrite an admin's edits."""
 import frappe
 from frappe import _
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+from frappe.utils.fixtures import sync_fixtures
 
 from call_status_crm.call_status_crm.doctype.call_status_crm_settings.call_status_crm_settings import (
 	apply_default_settings,
@@ -45,6 +46,8 @@ def before_install():
 
 def after_install():
 	check_doctypes_synced()
+	# install-app syncs fixtures after this hook: the Lead's custom fields are needed now
+	sync_fixtures("call_status_crm")
 	ensure_app_records()
 
 

@@ -26,12 +26,8 @@ from call_status_crm.settings import SETTINGS
 
 
 def get_rules() -> dict[str, RecycleRule]:
-	rows = frappe.get_all(
-		"Call Recycle Rule",
-		filters={"parent": SETTINGS, "parenttype": SETTINGS, "parentfield": "recycle_rules"},
-		fields=["lead_status", "delay_minutes", "max_recycles", "active"],
-	)
-	return active_rules(rows)
+	"""The active recycle rules (from the cached settings: read on every call's save)."""
+	return active_rules([row.as_dict() for row in frappe.get_cached_doc(SETTINGS).recycle_rules])
 
 
 def get_lead_rows(names: list[str]) -> list[frappe._dict]:

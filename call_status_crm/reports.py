@@ -23,6 +23,18 @@ REPORTS = (
 	"Missed Call Service Level",
 )
 LATEST_DATE = datetime.date(2999, 12, 31)
+# Frappe's indicator colors (Call Status > Indicator Color) in Frappe's own palette (espresso, 500)
+INDICATOR_HEX = {
+	"Blue": "#0289f7",
+	"Cyan": "#34bae3",
+	"Gray": "#999999",
+	"Green": "#59ba8b",
+	"Orange": "#e86c13",
+	"Pink": "#e34aa6",
+	"Purple": "#9c45e3",
+	"Red": "#e03636",
+	"Yellow": "#edba13",
+}
 
 
 class InvalidReportFilterError(frappe.ValidationError):
@@ -123,16 +135,33 @@ def filter_calls(query, call, filters):
 	return query
 
 
+def call_statuses() -> list[dict]:
+	"""Every call status (code, title, indicator color) in sort order."""
+	return frappe.get_all(
+		"Call Status",
+		fields=["name", "status_title", "indicator_color"],
+		order_by="sort_order asc, status_title asc",
+	)
+
+
 def status_titles() -> dict[str, str]:
 	"""Call status code → translated title, in sort order."""
-	rows = frappe.get_all(
-		"Call Status", fields=["name", "status_title"], order_by="sort_order asc, status_title asc"
-	)
-	return {row.name: _(row.status_title) for row in rows}
+	return {row.name: _(row.status_title) for row in call_statuses()}
 
 
-def bar_chart(labels: list, datasets: dict[str, list], stacked: bool = False) -> dict:
-	"""A Frappe bar chart: one dataset per (name → values)."""
+def status_colors() -> dict[str, str]:
+	"""Call status code → the chart color of its indicator color, in sort order."""
+	return {row.name: indicator_hex(row.indicator_color) for row in call_statuses()}
+
+
+def indicator_hex(indicator_color: str | None) -> str:
+	return INDICATOR_HEX.get(indicator_color or "Gray", INDICATOR_HEX["Gray"])
+
+
+def bar_chart(
+	labels: list, datasets: dict[str, list], stacked: bool = False, colors: list[str] | None = None
+) -> dict:
+	"""A Frappe bar chart: one dataset per (name → values), optionally one color per dataset."""
 	chart = {
 		"data": {
 			"labels": labels,
@@ -142,6 +171,8 @@ def bar_chart(labels: list, datasets: dict[str, list], stacked: bool = False) ->
 	}
 	if stacked:
 		chart["barOptions"] = {"stacked": 1}
+	if colors:
+		chart["colors"] = colors
 	return chart
 
 

@@ -24,11 +24,7 @@ def get_connected_lead_status() -> str | None:
 
 def get_recycled_lead_statuses() -> list[str]:
 	"""The lead statuses with an active recycle rule: the "not reached" statuses the job recycles."""
-	return frappe.get_all(
-		"Call Recycle Rule",
-		filters={"parent": SETTINGS, "parenttype": SETTINGS, "parentfield": "recycle_rules", "active": 1},
-		pluck="lead_status",
-	)
+	return [row.lead_status for row in frappe.get_cached_doc(SETTINGS).recycle_rules if row.active]
 
 
 def get_call_edit_minutes() -> int:

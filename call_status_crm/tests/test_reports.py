@@ -11,10 +11,56 @@ from call_status_crm.call_status_crm.report.agent_call_performance import agent_
 from call_status_crm.call_status_crm.report.call_status_summary import call_status_summary
 from call_status_crm.call_status_crm.report.campaign_call_performance import campaign_call_performance
 from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
-from call_status_crm.reports import InvalidReportFilterError
+from call_status_crm.dashboard import get_calls_by_status, get_connect_rate_today
+from call_status_crm.reports import INDICATOR_HEX, InvalidReportFilterError
 from call_status_crm.tests.utils import AGENT, AGENT_2, MANAGER, make_call, make_lead, make_test_users
 
 CAMPAIGN = "CSC Report Campaign"
+BRANCH = "CSC Report Branch"
+REPORTS = {
+	"Call Status Summary": {"period": "Daily"},
+	"Agent Call Performance": {},
+	"Campaign Call Performance": {"group_by": "Campaign"},
+	"Missed Call Service Level": {"group_by": "Branch"},
+}
+
+
+def make_employee(user: str, branch: str) -> str:
+	"""The user's Employee record (Company, Branch, Department) with the User Permissions ERPNext gives such
+	a user (Employee and Company, for all doctypes)."""
+	company = frappe.get_all("Company", pluck="name", order_by="creation asc", limit=1)[0]
+	if not frappe.db.exists("Branch", branch):
+		frappe.get_doc({"doctype": "Branch", "branch": branch}).insert()
+	department = frappe.db.get_value("Department", {"department_name": "CSC Calls", "company": company})
+	if not department:
+		department = (
+			frappe.get_doc({"doctype": "Department", "department_name": "CSC Calls", "company": company})
+			.insert()
+			.name
+		)
+	employee = frappe.db.get_value("Employee", {"user_id": user}) or (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": user.split("@")[0],
+				"gender": "Female",
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"branch": branch,
+				"department": department,
+				"user_id": user,
+			}
+		)
+		.insert()
+		.name
+	)
+	for allow, value in (("Employee", employee), ("Company", company)):
+		if not frappe.db.exists("User Permission", {"user": user, "allow": allow, "for_value": value}):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": user, "allow": allow, "for_value": value}
+			).insert()
+	return employee
 
 
 def last_wednesday_before(days: int) -> datetime.date:
@@ -100,8 +146,45 @@ class TestCallReports(FrappeTestCase):
 				(add_days(self.day, 5), 0, 0, 0, 0, 1, 1, 0, 1, 0, 100.0),
 			],
 		)
-		self.assertEqual(len(chart["data"]["datasets"]), 5)
-		self.assertEqual([s["value"] for s in summary], [7, 2, 3, 42.9, 2])
+		# the chart: one dataset per status, titled and colored as the status is
+		self.assertEqual(
+			[(d["name"], d["values"]) for d in chart["data"]["datasets"]],
+			[
+				("Called", [1, 1, 0]),
+				("Busy", [1, 0, 0]),
+				("No Answer", [0, 1, 0]),
+				("Missed", [1, 1, 0]),
+				("Follow up", [0, 0, 1]),
+			],
+		)
+		self.assertEqual(chart["colors"], ["#59ba8b", "#e86c13", "#e86c13", "#e03636", "#9c45e3"])
+		# the status "Missed" and the calls of every missed outcome are two columns, labelled apart
+		self.assertEqual(
+			[c["label"] for c in columns],
+			[
+				"Day",
+				"Called",
+				"Busy",
+				"No Answer",
+				"Missed",
+				"Follow up",
+				"Calls",
+				"Attempts",
+				"Connected",
+				"All Missed",
+				"Connect Rate",
+			],
+		)
+		self.assertEqual(
+			[(s["label"], s["value"]) for s in summary],
+			[("Calls", 7), ("Attempts", 2), ("Connected", 3), ("Connect Rate", 42.9), ("All Missed", 2)],
+		)
+
+	def test_chart_colors_follow_the_status_indicator_color(self):
+		frappe.db.set_value("Call Status", "busy", {"indicator_color": "Cyan", "status_title": "Line busy"})
+		_c, _d, _m, chart, _s = call_status_summary.execute(self.filters())
+		self.assertEqual(chart["data"]["datasets"][1]["name"], "Line busy")
+		self.assertEqual(chart["colors"][1], INDICATOR_HEX["Cyan"])
 
 	def test_call_status_summary_weeks_start_on_the_sites_first_day(self):
 		with change_settings("System Settings", {"first_day_of_the_week": "Monday"}):
@@ -145,6 +228,18 @@ class TestCallReports(FrappeTestCase):
 			],
 		)
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [4, 3])
+		self.assertEqual(
+			[
+				(c["fieldname"], c["label"], c["fieldtype"])
+				for c in _c
+				if c["fieldname"] in ("branch", "department", "missed")
+			],
+			[
+				("branch", "Branch", "Data"),
+				("department", "Department", "Data"),
+				("missed", "All Missed", "Int"),
+			],
+		)
 		self.assertEqual([s["value"] for s in summary], [2, 7, 42.9, 210])
 		# the follow-up's time passes with its ToDo still open: it is overdue
 		frappe.db.set_value(
@@ -220,6 +315,50 @@ class TestCallReports(FrappeTestCase):
 		_c, data, *_rest = agent_call_performance.execute(self.filters())
 		self.assertEqual(len(data), 2)
 
+	def test_an_agent_with_an_employee_record_runs_every_report_from_the_desk(self):
+		"""ERPNext's restricted agent (Employee with Branch and Department, User Permissions on Employee and
+		Company, no permission on Branch or Department): Frappe's runner and the filters' searches work, and
+		the agent sees exactly their own calls."""
+		from frappe.desk.query_report import run
+		from frappe.desk.search import search_link
+
+		make_employee(AGENT_2, BRANCH)
+		frappe.db.set_value(
+			"Lead Call Log",
+			{"name": ("in", list(self.calls.values()))},
+			"branch",
+			BRANCH,
+			update_modified=False,
+		)
+		self.assertFalse(frappe.has_permission("Branch", "read", user=AGENT_2))
+		frappe.set_user(AGENT_2)
+		expected = {
+			"Call Status Summary": [
+				(self.day, 1, 1),
+				(add_days(self.day, 1), 1, 0),
+				(add_days(self.day, 5), 1, 0),
+			],
+			"Agent Call Performance": [(AGENT_2, BRANCH, 3)],
+			"Campaign Call Performance": [(CAMPAIGN, 1, 3)],
+			"Missed Call Service Level": [(BRANCH, 1, 1)],
+		}
+		for report, extra in REPORTS.items():
+			with self.subTest(report=report):
+				result = run(report, filters=self.filters(**extra))["result"]
+				self.assertEqual([self.row_key(report, row) for row in result], expected[report])
+		for doctype in ("User", "Campaign", "Tag", "Call Status"):
+			self.assertIsInstance(search_link(doctype, ""), list)
+
+	@staticmethod
+	def row_key(report, row):
+		if report == "Call Status Summary":
+			return (row["period"], row["calls"], row["missed"])
+		if report == "Agent Call Performance":
+			return (row["agent"], row["branch"], row["calls"])
+		if report == "Campaign Call Performance":
+			return (row["group_value"], row["leads_called"], row["calls"])
+		return (row["group_value"], row["missed"], row["called_back"])
+
 	def test_filter_matrix(self):
 		"""Every shared filter narrows every report to the expected number of calls."""
 		expected_calls = {
@@ -281,10 +420,8 @@ class TestCallCenterWorkspace(FrappeTestCase):
 			self.assertIn(report, links)
 
 	def test_number_cards_count_todays_calls_of_the_user(self):
-		from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as get_chart
 		from frappe.desk.doctype.number_card.number_card import get_result
 
-		from call_status_crm.dashboard import get_connect_rate_today
 		from call_status_crm.tests.utils import AGENT_3
 
 		lead = make_lead("CSC Card Lead").name
@@ -298,8 +435,41 @@ class TestCallCenterWorkspace(FrappeTestCase):
 		self.assertEqual(get_result(calls_today, calls_today.filters_json), 3)
 		self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
 		self.assertEqual(get_connect_rate_today(), {"value": 33.3, "fieldtype": "Percent"})
-		chart = get_chart(chart_name="Calls by Status", refresh=1)
+		chart = get_calls_by_status(chart_name="Calls by Status")
+		self.assertEqual(chart["labels"], ["Called", "Busy", "Missed"])
 		self.assertEqual(
-			dict(zip(chart["labels"], chart["datasets"][0]["values"], strict=True)),
-			{"called": 1, "busy": 1, "missed": 1},
+			[(d["name"], d["values"]) for d in chart["datasets"] if any(d["values"])],
+			[("Green", [1, 0, 0]), ("Orange", [0, 1, 0]), ("Red", [0, 0, 1])],
 		)
+
+	def test_calls_by_status_chart_is_colored_by_indicator_color(self):
+		chart = frappe.get_doc("Dashboard Chart", "Calls by Status")
+		self.assertEqual((chart.chart_type, chart.source, chart.type), ("Custom", "Calls by Status", "Bar"))
+		self.assertEqual(frappe.parse_json(chart.custom_options)["colors"], list(INDICATOR_HEX.values()))
+
+	def test_every_number_card_shows_an_agent_with_an_employee_record_their_own_figure(self):
+		from frappe.desk.desktop import get_desktop_page
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		from call_status_crm.tests.utils import AGENT_3
+
+		make_employee(AGENT_3, BRANCH)
+		lead = make_lead("CSC Card Lead").name
+		just_now = add_to_date(now_datetime(), seconds=-1)
+		make_call(lead, "called", agent=AGENT, duration=40, call_time=just_now)
+		frappe.set_user(AGENT_3)
+		make_call(lead, "called", duration=50, call_time=just_now)
+		make_call(lead, "no_answer", call_time=just_now)
+		make_call(lead, "busy", call_time=just_now)
+		make_call(lead, "missed", direction="Incoming", call_time=just_now)
+		page = get_desktop_page(frappe.as_json({"name": "Call Center", "title": "Call Center"}))
+		self.assertEqual(
+			[card.number_card_name for card in page["number_cards"]["items"]],
+			["Calls Today", "Connect Rate Today", "Missed Today"],
+		)
+		self.assertEqual([chart.chart_name for chart in page["charts"]["items"]], ["Calls by Status"])
+		calls_today = frappe.get_doc("Number Card", "Calls Today")
+		missed_today = frappe.get_doc("Number Card", "Missed Today")
+		self.assertEqual(get_result(calls_today, calls_today.filters_json), 4)
+		self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
+		self.assertEqual(get_connect_rate_today(), {"value": 25.0, "fieldtype": "Percent"})

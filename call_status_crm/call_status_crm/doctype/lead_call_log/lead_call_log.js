@@ -20,6 +20,7 @@ frappe.ui.form.on("Lead Call Log", {
 
 	refresh(frm) {
 		if (frm.is_new()) return;
+		show_status_badge(frm);
 		if (is_missed_inbound(frm.doc) && frm.doc.called_back_at) {
 			frm.set_intro(
 				__("Called back at {0}.", [frappe.datetime.str_to_user(frm.doc.called_back_at)]),
@@ -65,6 +66,13 @@ frappe.ui.form.on("Lead Call Log", {
 		frm.set_value("call_status", "");
 	},
 });
+
+// The badge is the list's indicator (status title and color): redrawn once the statuses are loaded.
+function show_status_badge(frm) {
+	const settings = frappe.listview_settings["Lead Call Log"];
+	if (!settings?.load_statuses) return;
+	settings.load_statuses().then(() => frm.toolbar?.set_indicator());
+}
 
 function is_missed_inbound(doc) {
 	return doc.direction === "Incoming" && doc.outcome === "Missed";

@@ -20,12 +20,15 @@ frappe.listview_settings["Lead Call Log"] = {
 	statuses: {},
 
 	onload(listview) {
-		frappe.db
+		this.load_statuses().then(() => listview.refresh());
+	},
+
+	// the call statuses' titles and colors, loaded once for the list and the form's badge
+	load_statuses() {
+		this.loading_statuses ||= frappe.db
 			.get_list("Call Status", { fields: ["name", "status_title", "indicator_color"], limit: 500 })
-			.then((rows) => {
-				rows.forEach((row) => (this.statuses[row.name] = row));
-				listview.refresh();
-			});
+			.then((rows) => rows.forEach((row) => (this.statuses[row.name] = row)));
+		return this.loading_statuses;
 	},
 
 	get_indicator(doc) {
@@ -41,8 +44,12 @@ frappe.listview_settings["Lead Call Log"] = {
 		}
 		const status = this.statuses[doc.call_status];
 		const color = status?.indicator_color?.toLowerCase() || OUTCOME_COLORS[doc.outcome] || "gray";
+		const title =
+			status?.status_title ||
+			frappe.utils.get_link_title("Call Status", doc.call_status) ||
+			doc.call_status;
 		return [
-			__(status?.status_title || doc.call_status),
+			__(title),
 			color,
 			"call_status,=," + doc.call_status,
 		];

@@ -70,14 +70,10 @@ def get_columns() -> list[dict]:
 	return [
 		{"fieldname": "agent", "label": _("Agent"), "fieldtype": "Link", "options": "User", "width": 180},
 		{"fieldname": "agent_name", "label": _("Agent Name"), "fieldtype": "Data", "width": 150},
-		{"fieldname": "branch", "label": _("Branch"), "fieldtype": "Link", "options": "Branch", "width": 120},
-		{
-			"fieldname": "department",
-			"label": _("Department"),
-			"fieldtype": "Link",
-			"options": "Department",
-			"width": 140,
-		},
+		# Branch and Department as the call recorded them, as text: a Link column makes Frappe's report runner
+		# check the reader's permission on Branch/Department, which agents do not have
+		{"fieldname": "branch", "label": _("Branch"), "fieldtype": "Data", "width": 120},
+		{"fieldname": "department", "label": _("Department"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 80},
 		{"fieldname": "attempts", "label": _("Attempts"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "connected", "label": _("Connected"), "fieldtype": "Int", "width": 100},
@@ -98,7 +94,7 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Int",
 			"width": 140,
 		},
-		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "missed", "label": _("All Missed"), "fieldtype": "Int", "width": 100},
 	]
 
 

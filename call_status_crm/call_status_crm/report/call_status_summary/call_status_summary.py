@@ -7,7 +7,15 @@ from frappe.query_builder.functions import Count
 from frappe.utils.data import get_first_day_of_the_week
 
 from call_status_crm.core.reports import PERIODS, count_outcomes, fold_periods, rate
-from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run, status_titles
+from call_status_crm.reports import (
+	bar_chart,
+	calls_table,
+	filter_calls,
+	prepare_filters,
+	run,
+	status_colors,
+	status_titles,
+)
 
 
 @frappe.read_only()
@@ -61,7 +69,8 @@ def get_columns(filters, statuses, titles) -> list[dict]:
 		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "attempts", "label": _("Attempts"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "connected", "label": _("Connected"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 90},
+		# not "Missed": that is also the title of the status "missed", which has a column of its own
+		{"fieldname": "missed", "label": _("All Missed"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "connect_rate", "label": _("Connect Rate"), "fieldtype": "Percent", "width": 110},
 	]
 	return columns
@@ -79,6 +88,8 @@ def get_data(periods, statuses) -> list[dict]:
 
 
 def get_chart(periods, statuses, titles) -> dict:
+	"""Stacked calls per period, one dataset per status: titled and colored as the status is."""
+	colors = status_colors()
 	return bar_chart(
 		[frappe.format(start, "Date") for start in periods],
 		{
@@ -86,6 +97,7 @@ def get_chart(periods, statuses, titles) -> dict:
 			for code in statuses
 		},
 		stacked=True,
+		colors=[colors[code] for code in statuses],
 	)
 
 
@@ -104,5 +116,5 @@ def get_summary(data) -> list[dict]:
 			"datatype": "Percent",
 			"indicator": "Green",
 		},
-		{"value": missed, "label": _("Missed"), "datatype": "Int", "indicator": "Red"},
+		{"value": missed, "label": _("All Missed"), "datatype": "Int", "indicator": "Red"},
 	]

@@ -67,13 +67,8 @@ def get_columns(filters) -> list[dict]:
 			"options": "User",
 			"width": 180,
 		},
-		"Branch": {
-			"fieldname": "group_value",
-			"label": _("Branch"),
-			"fieldtype": "Link",
-			"options": "Branch",
-			"width": 140,
-		},
+		# as text: a Link column makes Frappe check the reader's permission on Branch (agents have none)
+		"Branch": {"fieldname": "group_value", "label": _("Branch"), "fieldtype": "Data", "width": 140},
 	}[filters.group_by]
 	return [
 		group,

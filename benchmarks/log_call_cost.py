@@ -1,0 +1,92 @@
+"""Benchmark: what one call costs in-process (no HTTP), single thread, committed per call.
+
+Times `call_status_crm.api.log_call` for calls that do not change the Lead's status (Busy on leads
+already Not Picked) and for calls that do (alternating Interested / Not Interested), beside ERPNext's own
+Call Log insert. Prints wall and CPU milliseconds per call.
+
+	benchmarks/run log_call_cost --calls 500
+"""
+
+import argparse
+import time
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+PREFIX = "csc-bench-cost-"
+
+
+def timed(label: str, calls: int, make) -> None:
+	wall, cpu = time.perf_counter(), time.process_time()
+	for i in range(calls):
+		make(i)
+		frappe.db.commit()
+	wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+	print(f"{label}: {wall / calls * 1000:.1f} ms per call ({cpu / calls * 1000:.1f} ms CPU), {calls} calls")
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("--site", default="bench_site")
+	parser.add_argument("--calls", type=int, default=500)
+	args = parser.parse_args()
+	frappe.init(site=args.site)
+	frappe.connect()
+	from call_status_crm import api
+	from call_status_crm.tests.utils import AGENT, cleanup_leads, make_test_users
+
+	make_test_users()
+	frappe.db.delete("Call Log", {"name": ("like", f"{PREFIX}%")})  # left by an interrupted run
+	leads = [
+		frappe.get_doc({"doctype": "Lead", "lead_name": f"Cost Lead {i}"}).insert().name for i in range(20)
+	]
+	frappe.db.commit()
+	at = str(add_to_date(now_datetime(), minutes=-30))
+	frappe.set_user(AGENT)
+	try:
+		for lead in leads:  # each lead Not Picked first
+			api.log_call(call_status="busy", lead=lead, call_time=at)
+		frappe.db.commit()
+		timed(
+			"log_call, Lead status unchanged",
+			args.calls,
+			lambda i: api.log_call(call_status="busy", lead=leads[i % 20], call_time=at),
+		)
+		timed(
+			"log_call, Lead status changed",
+			args.calls,
+			lambda i: api.log_call(
+				call_status=("qualified", "disqualified")[(i // 20) % 2],
+				lead=leads[i % 20],
+				call_time=at,
+				duration=30,
+			),
+		)
+		frappe.set_user("Administrator")
+		timed(
+			"ERPNext Call Log insert",
+			args.calls,
+			lambda i: frappe.get_doc(
+				{
+					"doctype": "Call Log",
+					"id": f"{PREFIX}{i}",
+					"from": "+912240000000",
+					"to": f"+9198700{i:05d}",
+					"type": "Outgoing",
+					"status": "Completed",
+					"duration": 35,
+					"start_time": at,
+				}
+			).insert(),
+		)
+	finally:
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		cleanup_leads(leads)
+		frappe.db.delete("Call Log", {"name": ("like", f"{PREFIX}%")})
+		frappe.db.commit()
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()
