@@ -48,10 +48,6 @@ frappe.listview_settings["Lead Call Log"] = {
 			status?.status_title ||
 			frappe.utils.get_link_title("Call Status", doc.call_status) ||
 			doc.call_status;
-		return [
-			__(title),
-			color,
-			"call_status,=," + doc.call_status,
-		];
+		return [__(title), color, "call_status,=," + doc.call_status];
 	},
 };

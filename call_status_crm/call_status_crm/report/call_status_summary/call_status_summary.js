@@ -2,20 +2,22 @@
 // For license information, please see license.txt
 
 frappe.query_reports["Call Status Summary"] = {
-	filters: without_unsearchable_links(call_status_crm.report_filters([
-		{
-			fieldname: "period",
-			label: __("Period"),
-			fieldtype: "Select",
-			options: [
-				{ value: "Daily", label: __("Daily") },
-				{ value: "Weekly", label: __("Weekly") },
-				{ value: "Monthly", label: __("Monthly") },
-			],
-			default: "Daily",
-			reqd: 1,
-		},
-	])),
+	filters: without_unsearchable_links(
+		call_status_crm.report_filters([
+			{
+				fieldname: "period",
+				label: __("Period"),
+				fieldtype: "Select",
+				options: [
+					{ value: "Daily", label: __("Daily") },
+					{ value: "Weekly", label: __("Weekly") },
+					{ value: "Monthly", label: __("Monthly") },
+				],
+				default: "Daily",
+				reqd: 1,
+			},
+		])
+	),
 };
 
 // A Link filter on a doctype the user may not search (an agent and Branch or Department) is left out: its

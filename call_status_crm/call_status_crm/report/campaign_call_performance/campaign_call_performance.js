@@ -2,19 +2,21 @@
 // For license information, please see license.txt
 
 frappe.query_reports["Campaign Call Performance"] = {
-	filters: without_unsearchable_links(call_status_crm.report_filters([
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: [
-				{ value: "Campaign", label: __("Campaign") },
-				{ value: "Tag", label: __("Tag") },
-			],
-			default: "Campaign",
-			reqd: 1,
-		},
-	])),
+	filters: without_unsearchable_links(
+		call_status_crm.report_filters([
+			{
+				fieldname: "group_by",
+				label: __("Group By"),
+				fieldtype: "Select",
+				options: [
+					{ value: "Campaign", label: __("Campaign") },
+					{ value: "Tag", label: __("Tag") },
+				],
+				default: "Campaign",
+				reqd: 1,
+			},
+		])
+	),
 };
 
 // A Link filter on a doctype the user may not search (an agent and Branch or Department) is left out: its

@@ -2,20 +2,22 @@
 // For license information, please see license.txt
 
 frappe.query_reports["Missed Call Service Level"] = {
-	filters: without_unsearchable_links(call_status_crm.report_filters([
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: [
-				{ value: "Day", label: __("Day") },
-				{ value: "Agent", label: __("Agent") },
-				{ value: "Branch", label: __("Branch") },
-			],
-			default: "Day",
-			reqd: 1,
-		},
-	])),
+	filters: without_unsearchable_links(
+		call_status_crm.report_filters([
+			{
+				fieldname: "group_by",
+				label: __("Group By"),
+				fieldtype: "Select",
+				options: [
+					{ value: "Day", label: __("Day") },
+					{ value: "Agent", label: __("Agent") },
+					{ value: "Branch", label: __("Branch") },
+				],
+				default: "Day",
+				reqd: 1,
+			},
+		])
+	),
 };
 
 // A Link filter on a doctype the user may not search (an agent and Branch or Department) is left out: its
