@@ -103,8 +103,8 @@ def search_call_statuses(doctype, txt, searchfield, start, page_len, filters):
 		rows.sort(key=sort_key)
 	else:
 		rows = visible_statuses(statuses, filters.get("audience") or "agent", filters.get("direction"))
-	txt = (txt or "").lower()
-	rows = [s for s in rows if txt in s.code or txt in _(s.status_title).lower()]
+	txt = (txt or "").casefold()  # matching, in any script: the code or the title as the user reads it
+	rows = [s for s in rows if txt in s.code or txt in _(s.status_title).casefold()]
 	start, page_len = frappe.utils.cint(start), frappe.utils.cint(page_len) or 20
 	return [(s.name, _(s.status_title)) for s in rows[start : start + page_len]]
 

@@ -1,6 +1,8 @@
 """Follow-ups (DESIGN.md §5): a ToDo for the agent on the Lead, saved before the Lead flips."""
 
 import frappe
+from erpnext.setup.doctype.employee.employee import get_holiday_list_for_employee
+from erpnext.setup.doctype.holiday_list.holiday_list import is_holiday
 from frappe import _
 from frappe.utils import format_datetime, get_time, getdate, now_datetime
 
@@ -79,33 +81,13 @@ def get_default_follow_up_at(agent: str | None = None) -> str:
 	at = get_time(
 		frappe.db.get_single_value("Call Status CRM Settings", "default_follow_up_time") or "10:00:00"
 	)
-	holidays = get_holidays(agent or frappe.session.user)
-	is_day_off = (lambda day: day in holidays) if holidays is not None else None
+	holiday_list = get_holiday_list(agent or frappe.session.user)
+	is_day_off = (lambda day: is_holiday(holiday_list, day)) if holiday_list else None
 	return str(next_working_day_at(now_datetime(), at, is_day_off))
 
 
-def get_holidays(user: str) -> set | None:
-	"""The dates off in the agent's Holiday List (Employee, else the company default), or None if none."""
-	holiday_list = None
-	employee = frappe.db.get_value(
-		"Employee", {"user_id": user, "status": "Active"}, ["holiday_list", "company"], as_dict=True
-	)
-	if employee:
-		holiday_list = employee.holiday_list or frappe.db.get_value(
-			"Company", employee.company, "default_holiday_list"
-		)
-	if not holiday_list:
-		company = frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
-			"Global Defaults", "default_company"
-		)
-		if company:
-			holiday_list = frappe.db.get_value("Company", company, "default_holiday_list")
-	if not holiday_list:
-		return None
-	return set(
-		frappe.get_all(
-			"Holiday",
-			filters={"parent": holiday_list, "holiday_date": (">=", getdate(now_datetime()))},
-			pluck="holiday_date",
-		)
-	)
+def get_holiday_list(user: str) -> str | None:
+	"""The agent's Holiday List as ERPNext resolves it: their Employee's, else their company's default
+	(None: no list, so weekends are the days off)."""
+	employee = frappe.db.get_value("Employee", {"user_id": user, "status": "Active"}, "name")
+	return get_holiday_list_for_employee(employee, raise_exception=False) or None

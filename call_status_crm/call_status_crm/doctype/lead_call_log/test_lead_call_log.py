@@ -1,7 +1,6 @@
 # Copyright (c) 2026, call_status_crm developers
 # For license information, please see license.txt
 
-import datetime
 import threading
 
 import frappe
@@ -24,7 +23,7 @@ from call_status_crm.call_status_crm.doctype.lead_call_log.call_checks import (
 )
 from call_status_crm.calls import call_name_sequence, set_all_callback_times, upsert_call
 from call_status_crm.core.calls import call_number
-from call_status_crm.follow_up import get_default_follow_up_at, get_holidays
+from call_status_crm.follow_up import get_default_follow_up_at
 from call_status_crm.install import ensure_call_name_sequence
 from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_timeline_content
 from call_status_crm.leads import set_all_phone_keys
@@ -227,17 +226,43 @@ class TestLeadCallLog(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "follow_up_status"), "Open")
 
 	def test_default_follow_up_is_the_next_working_day_at_ten(self):
+		from unittest.mock import patch
+
+		from frappe.tests.utils import freeze_time
+
+		company = frappe.db.get_value("Company", {}, "name")
+		holiday_list = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": "CSC Follow-up Holidays",
+				"from_date": "2026-01-01",
+				"to_date": "2026-12-31",
+				"holidays": [
+					{"holiday_date": day, "description": "Off"}
+					for day in ("2026-11-28", "2026-11-29", "2026-11-30")
+				],
+			}
+		).insert(ignore_if_duplicate=True)
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": "CSC Follow-up Agent",
+				"gender": "Female",
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"user_id": AGENT,
+				"holiday_list": holiday_list.name,
+			}
+		).insert()
 		frappe.set_user(AGENT)
-		default = get_datetime(get_default_follow_up_at())
-		self.assertEqual(default.time(), datetime.time(10, 0))
-		self.assertGreater(default.date(), getdate(now_datetime()))
-		holidays = get_holidays(AGENT)
-		if holidays is None:
-			self.assertNotIn(default.weekday(), (5, 6))
-		else:
-			self.assertNotIn(default.date(), holidays)
-		with change_settings("Call Status CRM Settings", {"default_follow_up_time": "15:30:00"}):
-			self.assertEqual(get_datetime(get_default_follow_up_at()).time(), datetime.time(15, 30))
+		with freeze_time("2026-11-27 16:30:00"):  # a Friday; Saturday to Monday are holidays
+			self.assertEqual(get_default_follow_up_at(), "2026-12-01 10:00:00")
+			with change_settings("Call Status CRM Settings", {"default_follow_up_time": "15:30:00"}):
+				self.assertEqual(get_default_follow_up_at(), "2026-12-01 15:30:00")
+			# no Holiday List for the agent or the company: weekends are the days off
+			with patch("call_status_crm.follow_up.get_holiday_list", return_value=None):
+				self.assertEqual(get_default_follow_up_at(), "2026-11-30 10:00:00")
 
 	def test_rescheduled_needs_note_and_follow_up(self):
 		call = make_call(
