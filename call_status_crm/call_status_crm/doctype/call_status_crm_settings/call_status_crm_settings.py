@@ -129,7 +129,7 @@ class CallStatusCRMSettings(Document):
 					).format(
 						row.idx,
 						frappe.bold(row.call_status),
-						_(direction or ""),
+						_(direction) if direction else "",
 						frappe.bold(row.telephony_status),
 						_(row.call_type or "Any"),
 					),

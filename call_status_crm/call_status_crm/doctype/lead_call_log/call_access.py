@@ -113,7 +113,8 @@ class CallAccess:
 		if not self.source or (self.value_changed("source") and self.source not in allowed):
 			frappe.throw(
 				_("You may not log calls with source {0}: yours may be {1}.").format(
-					frappe.bold(_(self.source or "")), ", ".join(_(source) for source in allowed) or _("none")
+					frappe.bold(_(self.source) if self.source else ""),
+					", ".join(_(source) for source in allowed) or _("none"),
 				),
 				exc=SourceNotAllowedError,
 				title=_("Not Permitted"),
