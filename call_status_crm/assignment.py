@@ -101,6 +101,38 @@ def reassign(
 	share_and_follow(doctype, items, users)
 
 
+def reassign_one_by_one(doctype: str, items: list[Reassignment], owner_field: str | None = None) -> None:
+	"""The same re-assignment through Frappe's own `assign_to`, a document at a time: slower (two ToDo
+	saves and two RQ jobs a document), but every other app's ToDo hook runs and assignment e-mails go."""
+	from frappe.desk.form import assign_to
+
+	for item in items:
+		for row in item.previous:
+			assign_to.remove(doctype, item.name, row.allocated_to, ignore_permissions=True)
+		assign_to.add(
+			{
+				"assign_to": [item.to_user],
+				"doctype": doctype,
+				"name": item.name,
+				"description": item.description,
+			},
+			ignore_permissions=True,
+		)
+		item.todo = frappe.db.get_value(
+			"ToDo",
+			{
+				"reference_type": doctype,
+				"reference_name": item.name,
+				"allocated_to": item.to_user,
+				"status": "Open",
+			},
+			"name",
+			order_by="creation desc",
+		)
+		if owner_field:
+			frappe.db.set_value(doctype, item.name, owner_field, item.to_user)
+
+
 def update_documents(doctype: str, items: list[Reassignment], owner_field: str | None, now) -> None:
 	"""`_assign` (the Assigned To sidebar and list filter) lists the one new assignee; one UPDATE per user."""
 	table = frappe.qb.DocType(doctype)

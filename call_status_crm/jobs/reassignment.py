@@ -20,6 +20,7 @@ from call_status_crm.assignment import (
 	insert,
 	open_assignments,
 	reassign,
+	reassign_one_by_one,
 )
 from call_status_crm.core.reassignment import AgentPicker, LeadCandidate, active_rules, is_due
 from call_status_crm.jobs import dispatch
@@ -168,7 +169,11 @@ def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) 
 		)
 		records.append((lead, row, from_agent))
 	users = UserInfo()  # full names and settings, looked up once for the batch's ToDos, comments and records
-	reassign("Lead", items, owner_field="lead_owner" if settings.set_lead_owner else None, users=users)
+	owner_field = "lead_owner" if settings.set_lead_owner else None
+	if settings.assign_through_frappe:
+		reassign_one_by_one("Lead", items, owner_field)
+	else:
+		reassign("Lead", items, owner_field=owner_field, users=users)
 	write_records(records, items, now, users)
 	update_due([item.name for item in items])
 	return outcomes

@@ -34,6 +34,7 @@ def configure(agents=(AGENT, AGENT_2, AGENT_3), **values):
 			"same_branch_only": 0,
 			"set_lead_owner": 0,
 			"round_robin_last_agent": None,
+			"assign_through_frappe": 0,
 			**values,
 		}
 	)
@@ -222,8 +223,9 @@ class TestReassignmentJob(FrappeTestCase):
 		self.assertEqual(reassignments(lead), [])
 
 	def test_writes_what_frappes_assign_to_writes(self):
-		"""The batch writer against Frappe's own `assign_to` on a twin lead: same ToDos, `_assign`, timeline
-		lines and notifications (names aside)."""
+		"""The batch writer, and the setting that assigns through Frappe's own `assign_to`, against a twin
+		lead re-assigned by hand with `assign_to`: the same ToDos, `_assign`, timeline lines and
+		notifications (names aside)."""
 		configure(agents=(AGENT, AGENT_2))
 		description = _("Re-assigned lead ({0}): please call again").format(_("Not Picked"))
 		lead, twin = not_picked_lead("CSC Bulk Lead"), not_picked_lead("CSC Twin Lead")
@@ -234,6 +236,12 @@ class TestReassignmentJob(FrappeTestCase):
 		assign_to.add({"assign_to": [AGENT_2], "doctype": "Lead", "name": twin, "description": description})
 		frappe.db.commit()
 		# the twin is now assigned to AGENT_2 as well, so the job leaves it alone (never the current agent)
+		self.assertEqual(reassignment.run()["reassigned"], 1)
+		# the same through Frappe's assign_to, a lead at a time
+		configure(agents=(AGENT, AGENT_2), assign_through_frappe=1)
+		by_frappe = not_picked_lead("CSC Frappe Lead")
+		assign_to.add({"assign_to": [AGENT], "doctype": "Lead", "name": by_frappe, "description": "first"})
+		frappe.db.commit()
 		self.assertEqual(reassignment.run()["reassigned"], 1)
 
 		def written(name):
@@ -274,6 +282,7 @@ class TestReassignmentJob(FrappeTestCase):
 			)
 
 		self.assertEqual(written(lead), written(twin))
+		self.assertEqual(written(by_frappe), written(twin))
 		self.assertEqual(written(lead)[1], [AGENT_2])
 		self.assertEqual([row["status"] for row in written(lead)[0]], ["Cancelled", "Open"])
 		self.assertEqual(

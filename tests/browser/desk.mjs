@@ -112,15 +112,96 @@ async function save_call(page, dialog) {
 
 const lead_status = (page) => page.evaluate(() => cur_frm.doc.status);
 
-check("lists: Call Status and Lead Call Log lists open", AGENT, async (page) => {
-	await page.goto(`${BASE_URL}/app/call-status`);
-	await page.locator(".list-row-container").first().waitFor();
-	await page.screenshot({ path: `${ARTIFACTS}/call-status-list.png` });
-	await page.goto(`${BASE_URL}/app/lead-call-log`);
+const list_headers = (page) =>
+	page
+		.locator(".list-row-head .list-row-col")
+		.evaluateAll((cols) => cols.map((col) => col.innerText.trim()).filter(Boolean));
+
+async function open_list(page, doctype) {
+	await page.setViewportSize({ width: 1920, height: 1000 });
+	await page.goto(`${BASE_URL}/app/${frappe_slug(doctype)}`);
 	await page.locator(".frappe-list .result, .frappe-list .no-result").first().waitFor();
 	await page.waitForTimeout(500);
-	await page.screenshot({ path: `${ARTIFACTS}/lead-call-log-list.png` });
+}
+
+for (const [user, suffix] of [
+	[AGENT, ""],
+	[MANAGER, "-manager"],
+]) {
+	check(
+		`lists: Call Status list (title, code once, lead status, who sees it) as ${user}`,
+		user,
+		async (page) => {
+			await open_list(page, "Call Status");
+			const headers = await list_headers(page);
+			for (const label of [
+				"Title",
+				"Code",
+				"Sort Order",
+				"Direction",
+				"Lead Status",
+				"Show to Agents",
+				"Show to AI Agents",
+			]) {
+				assert.equal(headers.filter((h) => h === label).length, 1, `${label} once in ${headers}`);
+			}
+			assert.equal(await page.locator(".list-row-head", { hasText: "ID" }).count(), 0);
+			await page.screenshot({ path: `${ARTIFACTS}/call-status-list${suffix}.png` });
+		}
+	);
+}
+
+check(
+	"lists: the call list (lead name, status once, time, duration, agent, follow-up)",
+	AGENT,
+	async (page) => {
+		await open_list(page, "Lead Call Log");
+		const headers = await list_headers(page);
+		for (const label of [
+			"Lead Name",
+			"Call Time",
+			"Duration (Seconds)",
+			"Agent",
+			"Follow-up Status",
+		]) {
+			assert.ok(headers.includes(label), `${label} in ${headers}`);
+		}
+		assert.ok(!headers.includes("Call Status"), `the status is the indicator only: ${headers}`);
+		assert.ok((await page.locator(".standard-filter-section .frappe-control").count()) <= 7);
+		await page.screenshot({ path: `${ARTIFACTS}/lead-call-log-list.png` });
+	}
+);
+
+check("call form: the badge is the status title, not its code", AGENT, async (page) => {
+	await open_form(page, "Lead Call Log", SEED.missed_call);
+	const badge = await page.locator(".page-head .indicator-pill").first().innerText();
+	assert.ok(["Missed", "Called back"].includes(badge.trim()), `badge ${badge}`);
 });
+
+for (const report of [
+	"Call Status Summary",
+	"Agent Call Performance",
+	"Campaign Call Performance",
+	"Missed Call Service Level",
+]) {
+	check(`report: ${report} as an agent with an Employee record`, AGENT, async (page) => {
+		await page.goto(`${BASE_URL}/app/query-report/${encodeURIComponent(report)}`);
+		await page.locator(".report-wrapper .dt-row-0, .report-wrapper .no-result").first().waitFor();
+		await page.waitForTimeout(800);
+		assert.equal(await page.locator(".modal.show", { hasText: "permission" }).count(), 0);
+		const agents = await page.evaluate(() =>
+			(frappe.query_report.data || []).map((row) => row.agent).filter(Boolean)
+		);
+		assert.ok(
+			agents.every((agent) => agent === AGENT),
+			`agents ${agents}`
+		);
+		await page.screenshot({
+			path: `${ARTIFACTS}/report-${report.toLowerCase().replace(/ /g, "-")}.png`,
+			fullPage: true,
+		});
+	});
+}
 
 check("(a) Busy: the Lead becomes Not Picked", AGENT, async (page) => {
 	await open_form(page, "Lead", LEADS.busy);

@@ -45,6 +45,7 @@ class CallStatusCRMSettings(Document):
 
 		agent_role: DF.Link | None
 		agents: DF.Table[CallReassignmentAgent]
+		assign_through_frappe: DF.Check
 		auto_reassign_enabled: DF.Check
 		batch_size: DF.Int
 		call_edit_minutes: DF.Int
