@@ -15,6 +15,7 @@ from frappe.query_builder.functions import Count, Max
 from frappe.utils import get_datetime, getdate
 
 from call_status_crm.core.reassignment import (
+	LEAST_OPEN_LEADS,
 	Agent,
 	AgentPicker,
 	LeadCandidate,
@@ -193,7 +194,7 @@ def make_picker(settings, now) -> AgentPicker:
 	"""The agent pool with open leads and today's re-assignments counted once per run (grouped queries)."""
 	users = get_agent_pool(settings)
 	open_leads, assigned_today = {}, {}
-	if users:
+	if users and settings.strategy == LEAST_OPEN_LEADS:  # only that strategy weighs open leads
 		todo = frappe.qb.DocType("ToDo")
 		open_leads = dict(
 			frappe.qb.from_(todo)
@@ -202,6 +203,7 @@ def make_picker(settings, now) -> AgentPicker:
 			.groupby(todo.allocated_to)
 			.run()
 		)
+	if users and settings.daily_cap:  # only the cap needs today's count
 		reassignment = frappe.qb.DocType("Lead Reassignment")
 		assigned_today = dict(
 			frappe.qb.from_(reassignment)

@@ -58,3 +58,5 @@ def add_call_indexes() -> None:
 def add_reassignment_indexes() -> None:
 	# the job counts a lead's recycles per status with one grouped query
 	frappe.db.add_index("Lead Reassignment", ["lead", "lead_status"])
+	# the daily cap counts each agent's re-assignments today
+	frappe.db.add_index("Lead Reassignment", ["to_agent", "reassigned_at"])

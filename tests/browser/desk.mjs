@@ -167,7 +167,9 @@ check(
 			assert.ok(headers.includes(label), `${label} in ${headers}`);
 		}
 		assert.ok(!headers.includes("Call Status"), `the status is the indicator only: ${headers}`);
-		assert.ok((await page.locator(".standard-filter-section .frappe-control").count()) <= 7);
+		const filters = await page.locator(".standard-filter-section .frappe-control").count();
+	assert.ok(filters <= 6, `${filters} standard filters`);
+	assert.ok(!headers.includes("ID"), `no ID column: ${headers}`);
 		await page.screenshot({ path: `${ARTIFACTS}/lead-call-log-list.png` });
 	}
 );

@@ -8,6 +8,8 @@ const OUTCOME_COLORS = {
 };
 
 frappe.listview_settings["Lead Call Log"] = {
+	// the lead's name is the subject; a call's sequence name says nothing to an agent
+	hide_name_column: true,
 	add_fields: [
 		"call_status",
 		"outcome",
