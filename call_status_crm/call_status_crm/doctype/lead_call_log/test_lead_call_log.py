@@ -1,6 +1,7 @@
 # Copyright (c) 2026, call_status_crm developers
 # For license information, please see license.txt
 
+import datetime
 import threading
 
 import frappe
@@ -228,8 +229,6 @@ class TestLeadCallLog(FrappeTestCase):
 	def test_default_follow_up_is_the_next_working_day_at_ten(self):
 		from unittest.mock import patch
 
-		from frappe.tests.utils import freeze_time
-
 		company = frappe.db.get_value("Company", {}, "name")
 		holiday_list = frappe.get_doc(
 			{
@@ -256,7 +255,8 @@ class TestLeadCallLog(FrappeTestCase):
 			}
 		).insert()
 		frappe.set_user(AGENT)
-		with freeze_time("2026-11-27 16:30:00"):  # a Friday; Saturday to Monday are holidays
+		friday = datetime.datetime(2026, 11, 27, 16, 30)  # Saturday to Monday are holidays
+		with patch("call_status_crm.follow_up.now_datetime", return_value=friday):
 			self.assertEqual(get_default_follow_up_at(), "2026-12-01 10:00:00")
 			with change_settings("Call Status CRM Settings", {"default_follow_up_time": "15:30:00"}):
 				self.assertEqual(get_default_follow_up_at(), "2026-12-01 15:30:00")
