@@ -66,6 +66,26 @@ async function open_page(context, user) {
 	return page;
 }
 
+// Frappe's realtime client polls socket.io until its websocket is up; a poll still in flight when the
+// page navigates or the websocket takes over is answered 400 ("Session ID unknown") and the browser logs
+// "Failed to load resource … 400". That is the transport's race, not an error of the app: such lines are
+// dropped, one per such 400 response, and nothing else.
+function without_realtime_races(page) {
+	let races = page.failed_requests.filter((r) =>
+		/^400 \w+ \S+\/socket\.io\/\?.*sid=/.test(r)
+	).length;
+	return page.errors.filter((text) => {
+		if (
+			races > 0 &&
+			/Failed to load resource: the server responded with a status of 400/.test(text)
+		) {
+			races -= 1;
+			return false;
+		}
+		return true;
+	});
+}
+
 async function open_form(page, doctype, name) {
 	await page.goto(`${BASE_URL}/app/${frappe_slug(doctype)}/${encodeURIComponent(name)}`);
 	await page.waitForFunction(
@@ -146,7 +166,9 @@ for (const [user, suffix] of [
 				assert.equal(headers.filter((h) => h === label).length, 1, `${label} once in ${headers}`);
 			}
 			assert.equal(await page.locator(".list-row-head", { hasText: "ID" }).count(), 0);
-			await page.screenshot({ path: `${ARTIFACTS}/call-status-list${suffix}.png` });
+			await page.screenshot({
+				path: `${ARTIFACTS}/call-status-list${suffix}.png`,
+			});
 		}
 	);
 }
@@ -168,8 +190,8 @@ check(
 		}
 		assert.ok(!headers.includes("Call Status"), `the status is the indicator only: ${headers}`);
 		const filters = await page.locator(".standard-filter-section .frappe-control").count();
-	assert.ok(filters <= 6, `${filters} standard filters`);
-	assert.ok(!headers.includes("ID"), `no ID column: ${headers}`);
+		assert.ok(filters <= 6, `${filters} standard filters`);
+		assert.ok(!headers.includes("ID"), `no ID column: ${headers}`);
 		await page.screenshot({ path: `${ARTIFACTS}/lead-call-log-list.png` });
 	}
 );
@@ -261,13 +283,19 @@ check("(b) Follow up: the Lead becomes Followups and a ToDo exists", AGENT, asyn
 	assert.match(await effect(dialog), /The Lead becomes: Followups/);
 	await field(dialog, "duration").locator("input").fill("75");
 	await field(dialog, "note").locator("textarea").fill("Wants a demo next week");
-	await page.screenshot({ path: `${ARTIFACTS}/lead-form-log-call-dialog.png` });
+	await page.screenshot({
+		path: `${ARTIFACTS}/lead-form-log-call-dialog.png`,
+	});
 	await save_call(page, dialog);
 	await page.waitForFunction(() => cur_frm.doc.status === "Followups");
 	const todos = await page.evaluate(
 		(lead) =>
 			frappe.db.get_list("ToDo", {
-				filters: { reference_type: "Lead", reference_name: lead, status: "Open" },
+				filters: {
+					reference_type: "Lead",
+					reference_name: lead,
+					status: "Open",
+				},
 				fields: ["name", "allocated_to", "description"],
 			}),
 		LEADS.follow_up
@@ -289,7 +317,9 @@ check(
 		// The refusal itself is logged by the browser (HTTP 417) and by Frappe (the server's traceback).
 		page.expected.push(/status of 417/, /InvalidDurationError/);
 		await dialog.getByRole("button", { name: "Save Call" }).click();
-		const message = page.locator(".modal.show", { hasText: "longer than a day" });
+		const message = page.locator(".modal.show", {
+			hasText: "longer than a day",
+		});
 		await message.waitFor();
 		await page.waitForFunction(
 			() => cur_dialog === frappe.msg_dialog && frappe.msg_dialog.display
@@ -348,7 +378,12 @@ check(
 			LEADS.call_back
 		);
 		assert.deepEqual(calls, [
-			{ call_status: "called", phone: "+919876500001", duration: 75, lead_status: "Replied" },
+			{
+				call_status: "called",
+				phone: "+919876500001",
+				duration: 75,
+				lead_status: "Replied",
+			},
 		]);
 	}
 );
@@ -387,13 +422,15 @@ check("(e) settings: Run now queues a run that fills the last run", MANAGER, asy
 let passed = 0;
 let failed = 0;
 for (const { name, user, fn } of checks) {
-	const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+	const context = await browser.newContext({
+		viewport: { width: 1400, height: 1000 },
+	});
 	let page = { errors: [], screenshot: async () => {} };
 	try {
 		page = await open_page(context, user);
 		await fn(page);
 		await page.waitForTimeout(300);
-		assert.deepEqual(page.errors, [], "console errors");
+		assert.deepEqual(without_realtime_races(page), [], "console errors");
 		passed += 1;
 		console.log(`ok   ${name}`);
 	} catch (error) {
@@ -408,7 +445,9 @@ for (const { name, user, fn } of checks) {
 			console.log(`     failed requests: ${JSON.stringify(page.failed_requests)}`);
 		}
 		await page
-			.screenshot({ path: `${ARTIFACTS}/failed-${checks.findIndex((c) => c.name === name)}.png` })
+			.screenshot({
+				path: `${ARTIFACTS}/failed-${checks.findIndex((c) => c.name === name)}.png`,
+			})
 			.catch(() => {});
 	} finally {
 		await context.close();
