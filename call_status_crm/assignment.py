@@ -1,13 +1,12 @@
 """Frappe's assignment (DESIGN.md §5), written for a whole batch of leads at once.
 
-`frappe.desk.form.assign_to.add` / `remove` handle one document at a time: per lead they save two ToDos,
-write two timeline comments, re-read the document, and enqueue two RQ jobs that each create one
-Notification Log. At 10,000 leads that is 20,000 background jobs and about 45 ms a lead. `reassign()`
-writes the same rows `assign_to` writes (the cancelled and the new ToDo, the document's `_assign`, the
-"Assignment Completed" and "Assigned" timeline comments, the Notification Logs with Frappe's own
-subjects, a share when the assignee cannot read the lead, a follow when the user follows assigned
-documents) with one statement per kind and batch. What it does not do: run other apps' ToDo hooks or
-send one e-mail per assignment (the bell notifications are there; e-mail is left to a digest).
+`assign_to.add` / `remove` handle one document at a time (per lead: two ToDo saves, two timeline
+comments, two RQ jobs for Notification Logs; about 45 ms). `reassign()` writes the same rows (the
+cancelled and the new ToDo, `_assign`, the "Assignment Completed" and "Assigned" comments, the
+Notification Logs with Frappe's subjects, a share when the assignee cannot read the lead, a follow when
+the user follows assigned documents) with one statement per kind and batch, but runs no other app's ToDo
+hooks and sends no e-mail (the job's `reassign_one_by_one()` goes through `assign_to` for sites that
+need those: a setting).
 """
 
 from dataclasses import dataclass, field
@@ -99,38 +98,6 @@ def reassign(
 	add_comments(doctype, items, cancelled, users, now)
 	notify(doctype, items, cancelled, users, now)
 	share_and_follow(doctype, items, users)
-
-
-def reassign_one_by_one(doctype: str, items: list[Reassignment], owner_field: str | None = None) -> None:
-	"""The same re-assignment through Frappe's own `assign_to`, a document at a time: slower (two ToDo
-	saves and two RQ jobs a document), but every other app's ToDo hook runs and assignment e-mails go."""
-	from frappe.desk.form import assign_to
-
-	for item in items:
-		for row in item.previous:
-			assign_to.remove(doctype, item.name, row.allocated_to, ignore_permissions=True)
-		assign_to.add(
-			{
-				"assign_to": [item.to_user],
-				"doctype": doctype,
-				"name": item.name,
-				"description": item.description,
-			},
-			ignore_permissions=True,
-		)
-		item.todo = frappe.db.get_value(
-			"ToDo",
-			{
-				"reference_type": doctype,
-				"reference_name": item.name,
-				"allocated_to": item.to_user,
-				"status": "Open",
-			},
-			"name",
-			order_by="creation desc",
-		)
-		if owner_field:
-			frappe.db.set_value(doctype, item.name, owner_field, item.to_user)
 
 
 def update_documents(doctype: str, items: list[Reassignment], owner_field: str | None, now) -> None:

@@ -11,6 +11,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.desk.form import assign_to
 from frappe.utils import get_datetime, now_datetime
 
 from call_status_crm.assignment import (
@@ -20,7 +21,6 @@ from call_status_crm.assignment import (
 	insert,
 	open_assignments,
 	reassign,
-	reassign_one_by_one,
 )
 from call_status_crm.core.reassignment import AgentPicker, LeadCandidate, active_rules, is_due
 from call_status_crm.jobs import dispatch
@@ -177,6 +177,36 @@ def write_batch(leads: list[LeadCandidate], picker: AgentPicker, settings, now) 
 	write_records(records, items, now, users)
 	update_due([item.name for item in items])
 	return outcomes
+
+
+def reassign_one_by_one(doctype: str, items: list[Reassignment], owner_field: str | None = None) -> None:
+	"""The same re-assignment through Frappe's own `assign_to`, a document at a time: slower (two ToDo
+	saves and two RQ jobs a document), but every other app's ToDo hook runs and assignment e-mails go."""
+	for item in items:
+		for row in item.previous:
+			assign_to.remove(doctype, item.name, row.allocated_to, ignore_permissions=True)
+		assign_to.add(
+			{
+				"assign_to": [item.to_user],
+				"doctype": doctype,
+				"name": item.name,
+				"description": item.description,
+			},
+			ignore_permissions=True,
+		)
+		item.todo = frappe.db.get_value(
+			"ToDo",
+			{
+				"reference_type": doctype,
+				"reference_name": item.name,
+				"allocated_to": item.to_user,
+				"status": "Open",
+			},
+			"name",
+			order_by="creation desc",
+		)
+		if owner_field:
+			frappe.db.set_value(doctype, item.name, owner_field, item.to_user)
 
 
 def write_records(records: list[tuple], items: list[Reassignment], now, users: UserInfo) -> None:
