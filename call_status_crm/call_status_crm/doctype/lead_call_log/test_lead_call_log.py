@@ -242,6 +242,7 @@ class TestLeadCallLog(FrappeTestCase):
 				],
 			}
 		).insert(ignore_if_duplicate=True)
+		frappe.db.delete("Employee", {"user_id": AGENT})  # one left by another run (rolled back after)
 		frappe.get_doc(
 			{
 				"doctype": "Employee",
@@ -279,6 +280,7 @@ class TestLeadCallLog(FrappeTestCase):
 		department = frappe.get_doc(
 			{"doctype": "Department", "department_name": "CSC Calls", "company": company}
 		).insert(ignore_if_duplicate=True)
+		frappe.db.delete("Employee", {"user_id": AGENT})  # one left by another run (rolled back after)
 		frappe.get_doc(
 			{
 				"doctype": "Employee",
