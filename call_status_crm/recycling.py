@@ -100,6 +100,8 @@ def get_candidates(names: list[str], settings) -> list[LeadCandidate]:
 
 def update_due(names: list[str], rules: dict[str, RecycleRule] | None = None) -> None:
 	"""Set `recycle_due_at` on these Leads from their status, calls and re-assignments."""
+	if not has_due_field():
+		return
 	rules = get_rules() if rules is None else rules
 	for row in get_lead_rows([name for name in names if name]):
 		due = recycle_due_at(to_candidate(row), rules)
@@ -109,6 +111,8 @@ def update_due(names: list[str], rules: dict[str, RecycleRule] | None = None) ->
 
 def update_all_due(rules: dict[str, RecycleRule] | None = None) -> None:
 	"""`update_due` for every Lead: one statement per rule (a million Leads in seconds)."""
+	if not has_due_field():
+		return
 	rules = get_rules() if rules is None else rules
 	lead = frappe.qb.DocType("Lead")
 	clear = frappe.qb.update(lead).set(lead.recycle_due_at, None).where(lead.recycle_due_at.isnotnull())
@@ -135,6 +139,12 @@ def update_all_due(rules: dict[str, RecycleRule] | None = None) -> None:
 			WHERE lead.status = %(status)s""",
 			{"status": rule.lead_status, "max_recycles": rule.max_recycles, "delay": rule.delay_minutes},
 		)
+
+
+def has_due_field() -> bool:
+	"""The Lead's `recycle_due_at` exists: not yet while install-app syncs the settings DocType (it saves
+	the settings before the app's custom fields are made; after_install fills the due times then)."""
+	return frappe.db.has_column("Lead", "recycle_due_at")
 
 
 def due_leads(now, after: tuple | None, limit: int) -> list[tuple]:

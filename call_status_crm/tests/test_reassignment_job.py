@@ -125,8 +125,12 @@ class TestReassignmentJob(FrappeTestCase):
 
 	def test_a_lead_is_not_due_before_its_delay(self):
 		lead = not_picked_lead("CSC Fresh Lead", minutes_ago=10)
-		self.assertEqual(reassignment.run()["reassigned"], 0)
+		now = now_datetime()
+		self.assertEqual(reassignment.run(now)["reassigned"], 0)
 		self.assertEqual(open_assignees(lead), [])
+		# and it is once the delay (30 minutes from its last call) is over
+		self.assertEqual(reassignment.run(add_to_date(now, minutes=21))["reassigned"], 1)
+		self.assertEqual(open_assignees(lead), [AGENT_2])
 
 	def test_other_statuses_and_inactive_rules_are_left_alone(self):
 		lead = make_lead("CSC Interested Lead").name
@@ -137,7 +141,12 @@ class TestReassignmentJob(FrappeTestCase):
 		settings = frappe.get_single(SETTINGS)
 		settings.recycle_rules[1].active = 0
 		settings.save()
-		self.assertEqual(reassignment.run()["reassigned"], 0)
+		due = not_picked_lead("CSC Due Lead")  # the job does run: this one goes
+		summary = reassignment.run()
+		self.assertEqual((summary["reassigned"], summary["examined"]), (1, 1))
+		self.assertEqual(open_assignees(due), [AGENT_2])
+		self.assertEqual((open_assignees(lead), open_assignees(missed)), ([], []))
+		self.assertEqual(frappe.db.get_value("Lead", missed, "recycle_due_at"), None)
 
 	def test_delay_counts_from_the_last_reassignment_and_maximum_recycles_hold(self):
 		settings = frappe.get_single(SETTINGS)
