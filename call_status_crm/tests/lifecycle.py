@@ -10,6 +10,7 @@ import frappe
 
 from call_status_crm.core.lead_options import APP_LEAD_STATUSES, split_options
 from call_status_crm.core.statuses import SYSTEM_STATUS_CODES
+from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP
 
 SITE_OWN_OPTION = "Hot"
 APP_DOCTYPES = ("Call Status", "Lead Call Log", "Lead Reassignment", "Call Status CRM Settings")
@@ -71,7 +72,7 @@ def check_installed() -> None:
 	assert rules == [("Not Picked", 30, 3), ("Missed", 30, 3)], f"default recycle rules: {rules}"
 	assert str(settings.default_follow_up_time) in ("10:00:00", "10:00"), settings.default_follow_up_time
 	assert "Converted" in settings.protected_lead_statuses, settings.protected_lead_statuses
-	assert len(settings.telephony_status_map) == 11, (
+	assert len(settings.telephony_status_map) == len(DEFAULT_TELEPHONY_STATUS_MAP), (
 		f"telephony map rows: {len(settings.telephony_status_map)}"
 	)
 	print("installed: OK")
