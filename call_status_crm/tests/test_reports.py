@@ -473,3 +473,47 @@ class TestCallCenterWorkspace(FrappeTestCase):
 		self.assertEqual(get_result(calls_today, calls_today.filters_json), 4)
 		self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
 		self.assertEqual(get_connect_rate_today(), {"value": 25.0, "fieldtype": "Percent"})
+
+
+class TestReportsOnTheReplica(FrappeTestCase):
+	"""Reports declare Frappe's read-replica routing: on a site configured with a replica they run on the
+	replica's connection (here a second connection to the same server), and the primary comes back after."""
+
+	def test_every_report_runs_on_the_replica_connection(self):
+		from unittest.mock import patch
+
+		from call_status_crm import reports
+
+		reports_to_run = (
+			call_status_summary,
+			agent_call_performance,
+			campaign_call_performance,
+			missed_call_service_level,
+		)
+		primary, seen = frappe.local.db, []  # the connection itself, not the proxy
+		prepare = reports.prepare_filters
+
+		def record(filters):
+			seen.append(frappe.local.db)
+			return prepare(filters)
+
+		conf = {"read_from_replica": 1, "replica_host": frappe.conf.db_host or "127.0.0.1"}
+		try:
+			with patch.dict(frappe.local.conf, conf), patch.object(reports, "prepare_filters", record):
+				for report in reports_to_run:
+					with patch.object(report, "prepare_filters", record):
+						report.execute({})
+					# the next report connects anew (Frappe keeps one replica per request)
+					for attribute in ("replica_db", "primary_db"):
+						if hasattr(frappe.local, attribute):
+							delattr(frappe.local, attribute)
+		finally:
+			frappe.local.db = primary
+		self.assertEqual(len(seen), len(reports_to_run))
+		self.assertTrue(all(db is not primary for db in seen))
+		self.assertIs(frappe.local.db, primary)
+		# without a replica, the same reports read the primary
+		seen.clear()
+		with patch.object(call_status_summary, "prepare_filters", record):
+			call_status_summary.execute({})
+		self.assertEqual(seen, [primary])

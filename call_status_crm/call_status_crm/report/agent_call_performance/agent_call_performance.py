@@ -14,7 +14,6 @@ from call_status_crm.schema import AGENT_REPORT_INDEX
 FILTERS_OUTSIDE_INDEX = ("campaign", "direction", "call_status", "tag")
 
 
-@frappe.read_only()
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	data = get_data(filters)

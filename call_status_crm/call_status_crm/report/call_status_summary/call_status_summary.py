@@ -19,6 +19,7 @@ from call_status_crm.reports import (
 
 
 @frappe.read_only()
+@frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	filters.period = filters.period or "Daily"

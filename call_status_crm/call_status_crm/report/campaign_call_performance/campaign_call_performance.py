@@ -13,6 +13,7 @@ GROUP_BY = ("Campaign", "Tag")
 
 
 @frappe.read_only()
+@frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	filters.group_by = filters.group_by or "Campaign"

@@ -16,6 +16,7 @@ TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 
 
 @frappe.read_only()
+@frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	filters.group_by = filters.group_by or "Day"
