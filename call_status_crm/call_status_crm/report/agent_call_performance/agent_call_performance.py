@@ -14,6 +14,8 @@ from call_status_crm.schema import AGENT_REPORT_INDEX
 FILTERS_OUTSIDE_INDEX = ("campaign", "direction", "call_status", "tag")
 
 
+@frappe.read_only()
+@frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	data = get_data(filters)
