@@ -3,6 +3,25 @@ import "./log_call";
 
 frappe.provide("call_status_crm");
 
+// The Lead statuses the desk offers, from one place: every option the site's Lead has (settings), or
+// only those a call may set (the protected ones left out, as the server refuses them).
+call_status_crm.lead_status_options = function () {
+	return new Promise((resolve) => {
+		frappe.model.with_doctype("Lead", () => {
+			const field = (frappe.get_meta("Lead")?.fields || []).find(
+				(df) => df.fieldname === "status"
+			);
+			resolve((field?.options || "").split("\n").filter(Boolean));
+		});
+	});
+};
+
+call_status_crm.callable_lead_statuses = function () {
+	return frappe
+		.call({ method: "call_status_crm.api.get_lead_status_choices", type: "GET" })
+		.then((r) => r.message?.choices || []);
+};
+
 // The filters every call report has (DESIGN.md §6).
 call_status_crm.report_filters = function (extra = []) {
 	return [

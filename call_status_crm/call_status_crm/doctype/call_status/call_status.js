@@ -20,8 +20,7 @@ frappe.ui.form.on("Call Status", {
 });
 
 function set_lead_status_options(frm) {
-	const field = (frappe.get_meta("Lead")?.fields || []).find((df) => df.fieldname === "status");
-	if (!field) return;
-	const options = [""].concat((field.options || "").split("\n").filter(Boolean));
-	frm.set_df_property("lead_status", "options", options);
+	call_status_crm.callable_lead_statuses().then((statuses) => {
+		frm.set_df_property("lead_status", "options", [""].concat(statuses));
+	});
 }

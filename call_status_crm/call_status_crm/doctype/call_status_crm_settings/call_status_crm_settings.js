@@ -3,14 +3,13 @@
 
 frappe.ui.form.on("Call Status CRM Settings", {
 	setup(frm) {
-		frappe.model.with_doctype("Lead", () => {
-			const field = frappe.get_meta("Lead").fields.find((df) => df.fieldname === "status");
-			const options = (field?.options || "").split("\n").filter(Boolean);
+		call_status_crm.lead_status_options().then((options) => {
 			frm.fields_dict.recycle_rules.grid.update_docfield_property(
 				"lead_status",
 				"options",
 				[""].concat(options)
 			);
+			frm.set_df_property("connected_lead_status", "options", [""].concat(options));
 		});
 		frappe.realtime.on("call_status_crm_reassignment_progress", ({ done, total }) => {
 			frm.dashboard.show_progress(

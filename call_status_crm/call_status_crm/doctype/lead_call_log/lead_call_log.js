@@ -11,10 +11,8 @@ frappe.ui.form.on("Lead Call Log", {
 				all: frm.doc.source === "Manual" || frm.doc.source === "AI Agent" ? 0 : 1,
 			},
 		}));
-		frappe.model.with_doctype("Lead", () => {
-			const field = frappe.get_meta("Lead").fields.find((df) => df.fieldname === "status");
-			const options = (field?.options || "").split("\n").filter(Boolean);
-			frm.set_df_property("lead_status", "options", [""].concat(options));
+		call_status_crm.callable_lead_statuses().then((statuses) => {
+			frm.set_df_property("lead_status", "options", [""].concat(statuses));
 		});
 	},
 
