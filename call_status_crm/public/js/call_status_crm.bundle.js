@@ -22,8 +22,18 @@ call_status_crm.callable_lead_statuses = function () {
 		.then((r) => r.message?.choices || []);
 };
 
-// The filters every call report has (DESIGN.md §6).
+// The filters every call report has (DESIGN.md §6). A Link filter on a doctype the user may not search
+// (an agent and Branch or Department) is left out: its search would be refused, and an agent's report is
+// their own calls anyway.
 call_status_crm.report_filters = function (extra = []) {
+	const can_search = (doctype) =>
+		frappe.model.can_read(doctype) || (frappe.boot.user.can_select || []).includes(doctype);
+	return all_report_filters(extra).filter(
+		(df) => df.fieldtype !== "Link" || can_search(df.options)
+	);
+};
+
+function all_report_filters(extra) {
 	return [
 		{
 			fieldname: "from_date",
@@ -62,4 +72,4 @@ call_status_crm.report_filters = function (extra = []) {
 			options: "Call Status",
 		},
 	];
-};
+}

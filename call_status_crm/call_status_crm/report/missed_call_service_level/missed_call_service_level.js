@@ -2,28 +2,18 @@
 // For license information, please see license.txt
 
 frappe.query_reports["Missed Call Service Level"] = {
-	filters: without_unsearchable_links(
-		call_status_crm.report_filters([
-			{
-				fieldname: "group_by",
-				label: __("Group By"),
-				fieldtype: "Select",
-				options: [
-					{ value: "Day", label: __("Day") },
-					{ value: "Agent", label: __("Agent") },
-					{ value: "Branch", label: __("Branch") },
-				],
-				default: "Day",
-				reqd: 1,
-			},
-		])
-	),
+	filters: call_status_crm.report_filters([
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Day", label: __("Day") },
+				{ value: "Agent", label: __("Agent") },
+				{ value: "Branch", label: __("Branch") },
+			],
+			default: "Day",
+			reqd: 1,
+		},
+	]),
 };
-
-// A Link filter on a doctype the user may not search (an agent and Branch or Department) is left out: its
-// search would be refused, and an agent's report is their own calls anyway.
-function without_unsearchable_links(filters) {
-	const can_search = (doctype) =>
-		frappe.model.can_read(doctype) || (frappe.boot.user.can_select || []).includes(doctype);
-	return filters.filter((df) => df.fieldtype !== "Link" || can_search(df.options));
-}
