@@ -98,6 +98,19 @@ def hammer(
 	return time.perf_counter() - started, latencies, errors[0]
 
 
+def call_log_values(call_id: str, i: int, start_time) -> dict:
+	"""An ERPNext Call Log as a telephony integration records a completed outgoing call."""
+	return {
+		"id": call_id,
+		"from": "+912240000000",
+		"to": f"+9198700{i:05d}",
+		"type": "Outgoing",
+		"status": "Completed",
+		"duration": 35,
+		"start_time": start_time,
+	}
+
+
 def report(label: str, seconds: float, latencies: list[float], errors: int) -> float:
 	ordered = sorted(latencies)
 	p95 = ordered[int(0.95 * (len(ordered) - 1))]
@@ -173,19 +186,7 @@ def run(args, seeded: dict, base: str) -> None:
 		for i in range(args.calls)
 	]
 	theirs = [
-		(
-			"/api/resource/Call Log",
-			{
-				"id": f"{PREFIX}{i}",
-				"from": "+912240000000",
-				"to": f"+9198700{i:05d}",
-				"type": "Outgoing",
-				"status": "Completed",
-				"duration": 35,
-				"start_time": call_time,
-			},
-		)
-		for i in range(args.calls)
+		("/api/resource/Call Log", call_log_values(f"{PREFIX}{i}", i, call_time)) for i in range(args.calls)
 	]
 	# warm both paths up (first requests import modules and fill caches)
 	hammer(base, args.site, seeded["tokens"]["agent"], ours[:20], args.clients)

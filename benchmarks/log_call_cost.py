@@ -11,6 +11,7 @@ import argparse
 import time
 
 import frappe
+from api import call_log_values  # benchmarks/api.py
 from frappe.utils import add_to_date, now_datetime
 
 PREFIX = "csc-bench-cost-"
@@ -67,16 +68,7 @@ def main():
 			"ERPNext Call Log insert",
 			args.calls,
 			lambda i: frappe.get_doc(
-				{
-					"doctype": "Call Log",
-					"id": f"{PREFIX}{i}",
-					"from": "+912240000000",
-					"to": f"+9198700{i:05d}",
-					"type": "Outgoing",
-					"status": "Completed",
-					"duration": 35,
-					"start_time": at,
-				}
+				{"doctype": "Call Log", **call_log_values(f"{PREFIX}{i}", i, at)}
 			).insert(),
 		)
 	finally:

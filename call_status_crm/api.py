@@ -19,7 +19,8 @@ from call_status_crm.calls import with_retry
 from call_status_crm.core.calls import LIVE_STATUS
 from call_status_crm.core.statuses import AUDIENCES, DIRECTIONS, matches_direction, sort_key, visible_statuses
 from call_status_crm.leads import get_callable_lead_statuses
-from call_status_crm.settings import get_connected_lead_status, get_recycled_lead_statuses
+from call_status_crm.recycling import get_rules
+from call_status_crm.settings import get_connected_lead_status
 
 CALL_STATUS_API_FIELDS = (
 	"name",
@@ -262,6 +263,6 @@ def get_lead_status_choices() -> dict:
 	frappe.has_permission("Lead Call Log", "create", throw=True)
 	return {
 		"choices": get_callable_lead_statuses(),
-		"recycled": get_recycled_lead_statuses(),
+		"recycled": list(get_rules()),
 		"connected_lead_status": get_connected_lead_status(),
 	}

@@ -22,11 +22,6 @@ def get_connected_lead_status() -> str | None:
 	return get_value("connected_lead_status") or None
 
 
-def get_recycled_lead_statuses() -> list[str]:
-	"""The lead statuses with an active recycle rule: the "not reached" statuses the job recycles."""
-	return [row.lead_status for row in frappe.get_cached_doc(SETTINGS).recycle_rules if row.active]
-
-
 def get_call_edit_minutes() -> int:
 	value = get_value("call_edit_minutes")
 	return DEFAULT_CALL_EDIT_MINUTES if value is None else int(value)

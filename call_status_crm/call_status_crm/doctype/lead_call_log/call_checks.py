@@ -17,7 +17,8 @@ from call_status_crm.core.calls import (
 )
 from call_status_crm.core.statuses import is_visible
 from call_status_crm.leads import validate_lead_status_option, validate_not_protected
-from call_status_crm.settings import get_connected_lead_status, get_recycled_lead_statuses
+from call_status_crm.recycling import get_rules
+from call_status_crm.settings import get_connected_lead_status
 
 
 class LeadRequiredError(frappe.ValidationError):
@@ -164,7 +165,7 @@ class CallChecks:
 		):
 			return
 		locked = self.locked_lead()
-		if locked and locked.status in get_recycled_lead_statuses():
+		if locked and locked.status in get_rules():  # a recycled ("not reached") status
 			self.lead_status = get_connected_lead_status()
 
 	def validate_lead_status(self):
