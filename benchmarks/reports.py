@@ -62,12 +62,12 @@ def seed(calls: int, reseed: bool) -> None:
 	)
 	# b: a status bucket 0-99 spread by a multiplicative hash of the row number
 	frappe.db.sql(
-		f"""INSERT INTO `tabLead Call Log` (name, lead, lead_name, direction, phone, phone_digits,
+		f"""INSERT INTO `tabLead Call Log` (name, lead, lead_name, direction, phone, phone_key,
 			call_status, outcome, lead_status, call_time, call_date, duration, is_connected, agent, campaign, source,
 			follow_up_at, creation, modified, owner, modified_by, docstatus, idx)
 		SELECT CONCAT('{PREFIX}', seq), CONCAT('{LEAD_PREFIX}', 1 + (seq * 7919) % {leads}),
 			CONCAT('Bench Lead ', 1 + (seq * 7919) % {leads}), {case(4)},
-			CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')), CONCAT('9198', LPAD((seq * 7919) % {leads}, 8, '0')),
+			CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')), CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')),
 			{case(1)}, {case(2)}, {case(3)},
 			TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND,
 			DATE(TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND),

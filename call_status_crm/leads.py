@@ -4,11 +4,13 @@ service: controllers, integrations and jobs call it; it imports no controller.""
 import frappe
 from frappe import _
 
-from call_status_crm.core.calls import phone_key
 from call_status_crm.core.lead_options import split_options
+from call_status_crm.core.phones import phone_key
 from call_status_crm.settings import get_protected_lead_statuses
 
 PHONE_KEY_FIELDS = {"phone_key": "phone", "mobile_key": "mobile_no"}
+# the Lead fields its calls keep (DESIGN.md §3: custom fields on Lead)
+CALL_FIELDS = ("last_call_time", "last_call_status", "last_call_agent", "call_attempts", "connected_calls")
 
 
 class InvalidLeadStatusOptionError(frappe.ValidationError):
@@ -63,14 +65,15 @@ def lead_campaign_fields() -> list[str]:
 
 def lock_leads(names, fields: tuple[str, ...] = ()) -> dict[str, frappe._dict]:
 	"""Row-lock Leads, in name order (two writers that lock the same Leads never wait on each other in a
-	circle), with one query; returns each Lead's `status` and `fields` as read under the lock."""
+	circle), with one query; returns each Lead's `status`, call fields and `fields` as read under the
+	lock."""
 	names = sorted({name for name in names if name})
 	if not names:
 		return {}
 	lead = frappe.qb.DocType("Lead")
 	rows = (
 		frappe.qb.from_(lead)
-		.select(lead.name, lead.status, *(lead[field] for field in fields))
+		.select(lead.name, lead.status, *(lead[field] for field in (*CALL_FIELDS, *fields)))
 		.where(lead.name.isin(names))
 		.orderby(lead.name)
 		.for_update()
@@ -96,13 +99,24 @@ def get_lead_campaign(lead: str, values: dict | None = None) -> str | None:
 	return None
 
 
+def phone_region() -> str | None:
+	"""The site's country (System Settings) as the ISO code national numbers are read with."""
+	country = frappe.db.get_default("country")
+	return (frappe.get_cached_value("Country", country, "code") or None) if country else None
+
+
+def site_phone_key(phone: str | None) -> str:
+	"""The app's one phone key (`core.phones.phone_key`) for this site: E.164, national numbers read with
+	the site's country."""
+	return phone_key(phone, phone_region())
+
+
 def phone_keys(lead) -> dict:
-	return {key: phone_key(lead.get(field)) or None for key, field in PHONE_KEY_FIELDS.items()}
+	return {key: site_phone_key(lead.get(field)) or None for key, field in PHONE_KEY_FIELDS.items()}
 
 
-def find_leads_by_phone(phone: str | None, limit: int = 5) -> list[str]:
-	"""The Leads whose mobile or phone number is this number (last modified first): indexed lookups."""
-	key = phone_key(phone)
+def find_leads_by_phone(key: str | None, limit: int = 5) -> list[str]:
+	"""The Leads whose mobile or phone number has this phone key (last modified first): indexed lookups."""
 	if not key:
 		return []
 	lead = frappe.qb.DocType("Lead")
@@ -121,7 +135,7 @@ def find_leads_by_phone(phone: str | None, limit: int = 5) -> list[str]:
 
 
 def set_all_phone_keys() -> None:
-	"""The Lead phone keys for every Lead (the patch that fills them on existing sites)."""
+	"""The phone keys of every Lead and every call (the patches that fill them on existing sites)."""
 	leads = frappe.get_all(
 		"Lead",
 		or_filters=[[field, "is", "set"] for field in PHONE_KEY_FIELDS.values()],
@@ -129,3 +143,27 @@ def set_all_phone_keys() -> None:
 	)
 	for lead in leads:
 		frappe.db.set_value("Lead", lead.name, phone_keys(lead), update_modified=False)
+	set_all_call_phone_keys()
+
+
+def set_all_call_phone_keys(batch_size: int = 10_000) -> None:
+	"""Every call's phone key, in batches along the primary key (one UPDATE per key and batch)."""
+	call = frappe.qb.DocType("Lead Call Log")
+	last = ""
+	while True:
+		rows = (
+			frappe.qb.from_(call)
+			.select(call.name, call.phone)
+			.where(call.name > last)
+			.orderby(call.name)
+			.limit(batch_size)
+			.run()
+		)
+		if not rows:
+			return
+		by_key: dict[str | None, list[str]] = {}
+		for name, phone in rows:
+			by_key.setdefault(site_phone_key(phone) or None, []).append(name)
+		for key, names in by_key.items():
+			frappe.qb.update(call).set(call.phone_key, key).where(call.name.isin(names)).run()
+		last = rows[-1][0]

@@ -123,6 +123,29 @@ link_app() {
 	sed -i '/^$/d' "$BENCH_PATH/sites/apps.txt"
 }
 
+# The app's [tool.bench.dev-dependencies] (what `bench setup requirements --dev` installs), where missing.
+install_dev_dependencies() {
+	local missing
+	missing="$("$BENCH_PATH/env/bin/python" - "$REPO_DIR/pyproject.toml" <<'PY'
+import sys, tomllib
+from importlib.metadata import PackageNotFoundError, version
+from packaging.specifiers import SpecifierSet
+wanted = tomllib.load(open(sys.argv[1], "rb")).get("tool", {}).get("bench", {}).get("dev-dependencies", {})
+for name, spec in wanted.items():
+	try:
+		if version(name) in SpecifierSet(spec):
+			continue
+	except PackageNotFoundError:
+		pass
+	print(f"{name}{spec}")
+PY
+)"
+	[ -z "$missing" ] && return 0
+	say "Installing the app's development dependencies: $missing"
+	# shellcheck disable=SC2086
+	"$BENCH_PATH/env/bin/python" -m pip install --quiet $missing
+}
+
 # Run a noisy command (progress bars) with its output kept in a log that is shown only if it fails.
 quietly() {
 	local out

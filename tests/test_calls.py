@@ -11,15 +11,7 @@ from call_status_crm.core.calls import (
 	is_in_future,
 	is_note_too_long,
 	next_working_day_at,
-	phone_digits,
-	phone_key,
 )
-
-
-def test_phone_digits():
-	assert phone_digits("+91 98765-43210") == "919876543210"
-	assert phone_digits("(022) 2345 6789 ext. 12") == "0222345678912"
-	assert phone_digits(None) == ""
 
 
 def test_duration_limits():
@@ -84,12 +76,3 @@ def test_callback_times():
 	# a call at the very same second is not a call back
 	assert callback_times({"m": at}, [at]) == {"m": None}
 	assert callback_times({}, outgoing) == {}
-
-
-def test_phone_key_matches_a_number_written_with_or_without_its_prefix():
-	assert (
-		phone_key("+91 98765 43210") == phone_key("098765-43210") == phone_key("98765 43210") == "9876543210"
-	)
-	assert phone_key("(022) 2345 6789") == "2223456789"
-	assert phone_key("1234567") == "1234567"
-	assert phone_key("123456") == phone_key("ext. 42") == phone_key(None) == ""

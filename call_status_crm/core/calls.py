@@ -18,7 +18,6 @@ MAX_NOTE_LENGTH = 10_000
 # Nothing before this is a real call time: it guards against 0000-00-00 and 1000-01-01 style values.
 EARLIEST_CALL_TIME = datetime(2000, 1, 1)
 
-_NON_DIGITS = re.compile(r"\D")
 CALL_NAME_PREFIX = "CALL-"
 CALL_NAME_DIGITS = 5
 _CALL_NAME = re.compile(r"CALL-\d{4}-(\d+)")
@@ -34,22 +33,6 @@ def call_number(name: str | None) -> int | None:
 	"""The number in a call's name, or None for a name not made by `call_name`."""
 	match = _CALL_NAME.fullmatch(name or "")
 	return int(match.group(1)) if match else None
-
-
-def phone_digits(phone: str | None) -> str:
-	"""A phone number as digits only, the form the indexed lookup matches on."""
-	return _NON_DIGITS.sub("", phone or "")
-
-
-PHONE_KEY_DIGITS = 10  # a national number without its country or trunk prefix, in most plans
-PHONE_KEY_MIN_DIGITS = 7  # shorter numbers (extensions, short codes) are not matched to a lead
-
-
-def phone_key(phone: str | None) -> str:
-	"""The key an inbound number is matched to a Lead on: its last 10 digits, so that +91 98765 43210,
-	098765 43210 and 98765-43210 meet. Empty for numbers too short to tell leads apart."""
-	digits = phone_digits(phone)
-	return digits[-PHONE_KEY_DIGITS:] if len(digits) >= PHONE_KEY_MIN_DIGITS else ""
 
 
 def is_absurd_duration(duration: int | float | None) -> bool:

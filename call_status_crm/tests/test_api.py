@@ -2,69 +2,20 @@
 on its own database connection, committed as in production; every test deletes its leads afterwards)."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, now_datetime
 
+from call_status_crm.tests.cases import API, CommittedCallTestCase
 from call_status_crm.tests.utils import (
 	AGENT,
 	AGENT_2,
-	AI_AGENT,
-	PLAIN_USER,
 	ApiClient,
-	cleanup_leads,
-	error_text,
-	make_lead,
-	make_test_users,
+	ago,
 )
 
-API = "/api/method/call_status_crm.api."
 
-
-def ago(minutes: int) -> str:
-	return str(add_to_date(now_datetime(), minutes=-minutes))
-
-
-class TestCallAPI(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-		cls.agent = ApiClient(AGENT)
-		cls.agent_2 = ApiClient(AGENT_2)
-		cls.guest = ApiClient()
-		cls.plain = ApiClient(PLAIN_USER)
-		cls.ai = ApiClient(AI_AGENT)
-
+class TestCallAPI(CommittedCallTestCase):
 	def setUp(self):
-		self.lead = make_lead("CSC API Lead").name
-		frappe.db.commit()
-
-	def tearDown(self):
-		cleanup_leads([self.lead])
-
-	def calls(self, **filters) -> list[dict]:
-		frappe.db.rollback()  # a fresh snapshot: see what the requests committed
-		return frappe.get_all(
-			"Lead Call Log",
-			filters={"lead": self.lead, **filters},
-			fields=[
-				"name",
-				"call_status",
-				"duration",
-				"agent",
-				"source",
-				"external_id",
-				"is_connected",
-				"follow_up",
-			],
-		)
-
-	def lead_status(self) -> str:
-		frappe.db.rollback()
-		return frappe.db.get_value("Lead", self.lead, "status")
-
-	def post(self, client, method, **data):
-		return client.post(API + method, data)
+		super().setUp()
+		self.lead = self.new_lead("CSC API Lead")
 
 	def test_log_call(self):
 		response = self.post(
@@ -110,50 +61,47 @@ class TestCallAPI(FrappeTestCase):
 		self.assertIn(response.status_code, (401, 403), response.text)
 		self.assertEqual(len(self.calls()), 1)
 
-	def assertRefused(self, status_code: int, text: str, method: str = "log_call", client=None, **data):
-		"""The request is refused with this HTTP status and message, and nothing is written."""
-		calls_before = len(self.calls())
-		status_before = self.lead_status()
-		response = self.post(client or self.agent, method, **data)
-		self.assertEqual(response.status_code, status_code, response.text)
-		self.assertIn(text, error_text(response))
-		self.assertEqual(len(self.calls()), calls_before)
-		self.assertEqual(self.lead_status(), status_before)
+	def assertCallRefused(self, status_code: int, text: str, method: str = "log_call", client=None, **data):
+		"""This request is refused with this HTTP status and message, and nothing is written."""
+		response = self.assertNothingWritten(lambda: self.post(client or self.agent, method, **data))
+		self.assertRefused(response, status_code, text)
 
 	def test_bad_input_is_refused_and_writes_nothing(self):
 		lead = self.lead
-		self.assertRefused(
+		self.assertCallRefused(
 			404,
 			"Lead <strong>CSC-NO-SUCH-LEAD</strong> does not exist",
 			lead="CSC-NO-SUCH-LEAD",
 			call_status="busy",
 		)
-		self.assertRefused(
+		self.assertCallRefused(
 			417, "Call status <strong>no_such</strong> does not exist", lead=lead, call_status="no_such"
 		)
-		self.assertRefused(417, "cannot be picked", lead=lead, call_status="canceled", source="Manual")
-		self.assertRefused(
+		self.assertCallRefused(417, "cannot be picked", lead=lead, call_status="canceled", source="Manual")
+		self.assertCallRefused(
 			403, "You may not log calls with source", lead=lead, call_status="busy", source="Dialler"
 		)
-		self.assertRefused(
+		self.assertCallRefused(
 			417, "is for Incoming calls only", lead=lead, call_status="missed", direction="Outgoing"
 		)
-		self.assertRefused(417, "Duration cannot be negative", lead=lead, call_status="busy", duration=-5)
-		self.assertRefused(417, "longer than a day", lead=lead, call_status="called", duration=90000)
-		self.assertRefused(
+		self.assertCallRefused(417, "Duration cannot be negative", lead=lead, call_status="busy", duration=-5)
+		self.assertCallRefused(417, "longer than a day", lead=lead, call_status="called", duration=90000)
+		self.assertCallRefused(
 			417, "is not a date and time", lead=lead, call_status="busy", call_time="yesterday-ish 25:99"
 		)
-		self.assertRefused(417, "is in the future", lead=lead, call_status="busy", call_time=ago(-120))
-		self.assertRefused(417, "needs a note", lead=lead, call_status="rescheduled", follow_up_at=ago(-600))
-		self.assertRefused(417, "needs a follow-up time", lead=lead, call_status="follow_up")
-		self.assertRefused(
+		self.assertCallRefused(417, "is in the future", lead=lead, call_status="busy", call_time=ago(-120))
+		self.assertCallRefused(
+			417, "needs a note", lead=lead, call_status="rescheduled", follow_up_at=ago(-600)
+		)
+		self.assertCallRefused(417, "needs a follow-up time", lead=lead, call_status="follow_up")
+		self.assertCallRefused(
 			417,
 			"Direction <strong>Sideways</strong> is not valid",
 			lead=lead,
 			call_status="busy",
 			direction="Sideways",
 		)
-		self.assertRefused(
+		self.assertCallRefused(
 			404, "No call with external ID", "end_call", external_id="csc-never-started", call_status="busy"
 		)
 
@@ -177,7 +125,7 @@ class TestCallAPI(FrappeTestCase):
 		):
 			response = self.post(self.agent_2, method, external_id="csc-api-mine", **data)
 			self.assertNotEqual(response.json.get("message", {}).get("name"), name, response.text)
-		self.assertRefused(
+		self.assertCallRefused(
 			403,
 			"is not one of your calls",
 			"schedule_follow_up",
@@ -194,7 +142,7 @@ class TestCallAPI(FrappeTestCase):
 		)
 		# Guest and a user without a call role get nothing
 		for client in (self.guest, self.plain):
-			self.assertRefused(403, "ermission", client=client, lead=self.lead, call_status="busy")
+			self.assertCallRefused(403, "ermission", client=client, lead=self.lead, call_status="busy")
 			response = client.get(API + "get_call_statuses", {"audience": "agent"})
 			self.assertEqual(response.status_code, 403, response.text)
 
@@ -213,7 +161,9 @@ class TestCallAPI(FrappeTestCase):
 		codes = [row["code"] for row in response.json["message"]]
 		self.assertNotIn("voicemail", codes)
 		self.assertIn("busy", codes)
-		self.assertRefused(417, "cannot be picked", client=self.ai, lead=self.lead, call_status="voicemail")
+		self.assertCallRefused(
+			417, "cannot be picked", client=self.ai, lead=self.lead, call_status="voicemail"
+		)
 		response = self.post(self.agent, "log_call", lead=self.lead, call_status="voicemail")
 		self.assertEqual(response.status_code, 200, response.text)
 
@@ -283,10 +233,10 @@ class TestCallAPI(FrappeTestCase):
 		[call] = self.calls()
 		todo = frappe.get_doc("ToDo", call.follow_up)
 		self.assertEqual((todo.allocated_to, todo.reference_name, todo.status), (AGENT, self.lead, "Open"))
-		self.assertRefused(
+		self.assertCallRefused(
 			417, "is not a date and time", "schedule_follow_up", call=name, follow_up_at="soon"
 		)
 		# to an agent, a call that does not exist looks like a call that is not theirs
-		self.assertRefused(
+		self.assertCallRefused(
 			403, "is not one of your calls", "schedule_follow_up", call="CALL-NO-SUCH", follow_up_at=ago(-60)
 		)

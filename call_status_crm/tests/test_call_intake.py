@@ -7,6 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
+from call_status_crm.tests.cases import API, CommittedCallTestCase
 from call_status_crm.tests.utils import (
 	AGENT,
 	AGENT_2,
@@ -15,68 +16,22 @@ from call_status_crm.tests.utils import (
 	INTEGRATION,
 	MANAGER,
 	ApiClient,
+	ago,
 	cleanup_leads,
-	error_text,
 	make_lead,
 	make_test_users,
 	save_at_once,
 )
 
-API = "/api/method/call_status_crm.api."
 RESOURCE = "/api/resource/Lead Call Log"
 
 
-def ago(minutes: int) -> str:
-	return str(add_to_date(now_datetime(), minutes=-minutes))
-
-
-class IntakeTestCase(FrappeTestCase):
-	"""Users and HTTP clients made once; each test's leads are deleted afterwards."""
-
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-		cls.agent = ApiClient(AGENT)
-		cls.agent_2 = ApiClient(AGENT_2)
-		cls.ai = ApiClient(AI_AGENT)
-		cls.integration = ApiClient(INTEGRATION)
-		cls.manager = ApiClient(MANAGER)
+class IntakeTestCase(CommittedCallTestCase):
+	"""Each test starts with one committed lead."""
 
 	def setUp(self):
-		self.leads = []
+		super().setUp()
 		self.lead = self.new_lead("CSC Intake Lead")
-
-	def tearDown(self):
-		cleanup_leads(self.leads)
-		# inbound calls that matched no lead
-		for name in frappe.get_all(
-			"Lead Call Log", {"lead": ("is", "not set"), "owner": ("like", "csc.%")}, pluck="name"
-		):
-			frappe.delete_doc("Lead Call Log", name, force=True, ignore_permissions=True)
-		frappe.db.commit()
-
-	def new_lead(self, name: str, **values) -> str:
-		lead = make_lead(name, **values).name
-		frappe.db.commit()
-		self.leads.append(lead)
-		return lead
-
-	def calls(self, lead: str | None = None, **filters) -> list[frappe._dict]:
-		frappe.db.rollback()  # a fresh snapshot: what the requests committed
-		return frappe.get_all(
-			"Lead Call Log",
-			filters={"lead": lead or self.lead, **filters},
-			fields=["*"],
-			order_by="creation asc",
-		)
-
-	def lead_status(self, lead: str | None = None) -> str:
-		frappe.db.rollback()
-		return frappe.db.get_value("Lead", lead or self.lead, "status")
-
-	def post(self, client, method: str, **data):
-		return client.post(API + method, data)
 
 	def log(self, client, **data):
 		data.setdefault("lead", self.lead)
@@ -84,17 +39,6 @@ class IntakeTestCase(FrappeTestCase):
 		response = self.post(client, "log_call", **data)
 		self.assertEqual(response.status_code, 200, response.text)
 		return response.json["message"]
-
-	def assertRefused(self, response, status_code: int, text: str):
-		self.assertEqual(response.status_code, status_code, response.text)
-		self.assertIn(text, error_text(response))
-
-	def assertNothingWritten(self, send, lead: str | None = None):
-		"""`send()` writes no call and leaves the Lead's status as it was."""
-		before = (len(self.calls(lead)), self.lead_status(lead))
-		response = send()
-		self.assertEqual((len(self.calls(lead)), self.lead_status(lead)), before)
-		return response
 
 
 class TestAudienceFromRoles(IntakeTestCase):
@@ -207,6 +151,36 @@ class TestLeadPermission(IntakeTestCase):
 			no_leads, "log_call", direction="Incoming", call_status="missed", phone="98765 44444"
 		)
 		self.assertEqual(response.status_code, 200, response.text)
+
+	def test_the_lead_check_answers_what_frappes_document_check_answers(self):
+		"""`can_write_lead` skips loading the Lead only where Frappe's document check cannot say no."""
+		from frappe.share import add_docshare
+
+		from call_status_crm import permissions
+		from call_status_crm.tests.utils import make_user
+
+		other = self.new_lead("CSC Shared Lead")
+		no_leads = make_user("csc.no.leads@example.com", ["Call Agent"])
+		add_docshare("Lead", other, no_leads, write=1, flags={"ignore_share_permission": True})
+		frappe.db.commit()
+		self.restrict(AGENT_3, self.lead)
+		expected = {
+			(AGENT, self.lead): True,
+			(AGENT, other): True,
+			(AGENT_3, self.lead): True,
+			(AGENT_3, other): False,  # a User Permission for another Lead
+			(no_leads, self.lead): False,  # no role may write Leads
+			(no_leads, other): True,  # shared with them
+		}
+		for (user, lead), allowed in expected.items():
+			answers = (
+				permissions.can_write_lead(lead, user),
+				frappe.has_permission("Lead", "write", doc=lead, user=user),
+			)
+			self.assertEqual(answers, (allowed, allowed), (user, lead))
+		self.assertEqual(
+			[permissions.writes_every_lead(user) for user in (AGENT, AGENT_3, no_leads)], [True, False, False]
+		)
 
 	def test_an_inbound_number_never_moves_or_discloses_a_lead_the_caller_cannot_write(self):
 		other = self.new_lead("CSC Hidden Lead", mobile_no="+91 98765 22222")

@@ -1,19 +1,18 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 from frappe.utils import add_to_date, now_datetime
 
 from call_status_crm.jobs import follow_ups, stale_calls
-from call_status_crm.tests.utils import AGENT, cleanup_leads, make_call, make_lead, make_test_users
+from call_status_crm.tests.cases import CommittedCallTestCase
+from call_status_crm.tests.utils import AGENT, make_call
 
 
-class TestStaleCalls(FrappeTestCase):
+class TestStaleCalls(CommittedCallTestCase):
 	"""The jobs commit like they do in production: each test deletes its lead afterwards."""
 
 	def setUp(self):
-		self.lead = make_lead("CSC Stale Lead").name
-
-	def tearDown(self):
-		cleanup_leads([self.lead])
+		super().setUp()
+		self.lead = self.new_lead("CSC Stale Lead")
 
 	def test_in_progress_calls_past_the_timeout_are_closed(self):
 		old = make_call(
@@ -36,18 +35,10 @@ class TestStaleCalls(FrappeTestCase):
 			self.assertEqual(stale_calls.run(), {"closed": 0, "failed": 0})
 
 
-class TestFollowUpReminders(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
+class TestFollowUpReminders(CommittedCallTestCase):
 	def setUp(self):
-		self.lead = make_lead("CSC Reminder Lead").name
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		cleanup_leads([self.lead])
+		super().setUp()
+		self.lead = self.new_lead("CSC Reminder Lead")
 
 	def notifications(self) -> int:
 		return frappe.db.count(

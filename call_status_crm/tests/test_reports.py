@@ -5,7 +5,7 @@ import datetime
 import frappe
 from frappe.desk.doctype.tag.tag import add_tag
 from frappe.tests.utils import FrappeTestCase, change_settings
-from frappe.utils import add_days, add_to_date, getdate, now_datetime
+from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from call_status_crm.call_status_crm.report.agent_call_performance import agent_call_performance
 from call_status_crm.call_status_crm.report.call_status_summary import call_status_summary
@@ -13,7 +13,8 @@ from call_status_crm.call_status_crm.report.campaign_call_performance import cam
 from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
 from call_status_crm.dashboard import get_calls_by_status, get_connect_rate_today
 from call_status_crm.reports import INDICATOR_HEX, InvalidReportFilterError
-from call_status_crm.tests.utils import AGENT, AGENT_2, MANAGER, make_call, make_lead, make_test_users
+from call_status_crm.tests.cases import CallTestCase
+from call_status_crm.tests.utils import AGENT, AGENT_2, MANAGER, make_call, make_lead
 
 CAMPAIGN = "CSC Report Campaign"
 BRANCH = "CSC Report Branch"
@@ -68,14 +69,9 @@ def last_wednesday_before(days: int) -> datetime.date:
 	return add_days(day, -((day.weekday() - 2) % 7))
 
 
-class TestCallReports(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
+class TestCallReports(CallTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		if not frappe.db.exists("Campaign", CAMPAIGN):
 			frappe.get_doc({"doctype": "Campaign", "campaign_name": CAMPAIGN}).insert()
 		self.day = last_wednesday_before(14)
@@ -108,10 +104,6 @@ class TestCallReports(FrappeTestCase):
 		add_tag("csc-hot", "Lead Call Log", self.calls["busy"])
 		add_tag("csc-hot", "Lead Call Log", self.calls["called"])
 		add_tag("csc-cold", "Lead Call Log", self.calls["callback_l2"])
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 	def filters(self, **extra):
 		return {"from_date": self.day, "to_date": add_days(self.day, 5), "campaign": CAMPAIGN, **extra}
@@ -393,16 +385,7 @@ class TestCallReports(FrappeTestCase):
 			call_status_summary.execute(self.filters(period="Hourly"))
 
 
-class TestCallCenterWorkspace(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
-
+class TestCallCenterWorkspace(CallTestCase):
 	def test_workspace_has_the_cards_the_chart_and_the_reports(self):
 		workspace = frappe.get_doc("Workspace", "Call Center")
 		self.assertEqual(
@@ -424,23 +407,25 @@ class TestCallCenterWorkspace(FrappeTestCase):
 
 		from call_status_crm.tests.utils import AGENT_3
 
-		lead = make_lead("CSC Card Lead").name
-		frappe.set_user(AGENT_3)
-		just_now = add_to_date(now_datetime(), seconds=-1)
-		make_call(lead, "called", duration=50, call_time=just_now)
-		make_call(lead, "busy", call_time=just_now)
-		make_call(lead, "missed", direction="Incoming", call_time=just_now)
-		calls_today = frappe.get_doc("Number Card", "Calls Today")
-		missed_today = frappe.get_doc("Number Card", "Missed Today")
-		self.assertEqual(get_result(calls_today, calls_today.filters_json), 3)
-		self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
-		self.assertEqual(get_connect_rate_today(), {"value": 33.3, "fieldtype": "Percent"})
-		chart = get_calls_by_status(chart_name="Calls by Status")
-		self.assertEqual(chart["labels"], ["Called", "Busy", "Missed"])
-		self.assertEqual(
-			[(d["name"], d["values"]) for d in chart["datasets"] if any(d["values"])],
-			[("Green", [1, 0, 0]), ("Orange", [0, 1, 0]), ("Red", [0, 0, 1])],
-		)
+		# at noon: a call a second ago is today's (and this month's) whenever the test runs
+		with self.freeze_time(f"{today()} 12:00:00"):
+			lead = make_lead("CSC Card Lead").name
+			frappe.set_user(AGENT_3)
+			just_now = add_to_date(now_datetime(), seconds=-1)
+			make_call(lead, "called", duration=50, call_time=just_now)
+			make_call(lead, "busy", call_time=just_now)
+			make_call(lead, "missed", direction="Incoming", call_time=just_now)
+			calls_today = frappe.get_doc("Number Card", "Calls Today")
+			missed_today = frappe.get_doc("Number Card", "Missed Today")
+			self.assertEqual(get_result(calls_today, calls_today.filters_json), 3)
+			self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
+			self.assertEqual(get_connect_rate_today(), {"value": 33.3, "fieldtype": "Percent"})
+			chart = get_calls_by_status(chart_name="Calls by Status")
+			self.assertEqual(chart["labels"], ["Called", "Busy", "Missed"])
+			self.assertEqual(
+				[(d["name"], d["values"]) for d in chart["datasets"] if any(d["values"])],
+				[("Green", [1, 0, 0]), ("Orange", [0, 1, 0]), ("Red", [0, 0, 1])],
+			)
 
 	def test_calls_by_status_chart_is_colored_by_indicator_color(self):
 		chart = frappe.get_doc("Dashboard Chart", "Calls by Status")
@@ -453,26 +438,28 @@ class TestCallCenterWorkspace(FrappeTestCase):
 
 		from call_status_crm.tests.utils import AGENT_3
 
-		make_employee(AGENT_3, BRANCH)
-		lead = make_lead("CSC Card Lead").name
-		just_now = add_to_date(now_datetime(), seconds=-1)
-		make_call(lead, "called", agent=AGENT, duration=40, call_time=just_now)
-		frappe.set_user(AGENT_3)
-		make_call(lead, "called", duration=50, call_time=just_now)
-		make_call(lead, "no_answer", call_time=just_now)
-		make_call(lead, "busy", call_time=just_now)
-		make_call(lead, "missed", direction="Incoming", call_time=just_now)
-		page = get_desktop_page(frappe.as_json({"name": "Call Center", "title": "Call Center"}))
-		self.assertEqual(
-			[card.number_card_name for card in page["number_cards"]["items"]],
-			["Calls Today", "Connect Rate Today", "Missed Today"],
-		)
-		self.assertEqual([chart.chart_name for chart in page["charts"]["items"]], ["Calls by Status"])
-		calls_today = frappe.get_doc("Number Card", "Calls Today")
-		missed_today = frappe.get_doc("Number Card", "Missed Today")
-		self.assertEqual(get_result(calls_today, calls_today.filters_json), 4)
-		self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
-		self.assertEqual(get_connect_rate_today(), {"value": 25.0, "fieldtype": "Percent"})
+		# at noon: a call a second ago is today's (and this month's) whenever the test runs
+		with self.freeze_time(f"{today()} 12:00:00"):
+			make_employee(AGENT_3, BRANCH)
+			lead = make_lead("CSC Card Lead").name
+			just_now = add_to_date(now_datetime(), seconds=-1)
+			make_call(lead, "called", agent=AGENT, duration=40, call_time=just_now)
+			frappe.set_user(AGENT_3)
+			make_call(lead, "called", duration=50, call_time=just_now)
+			make_call(lead, "no_answer", call_time=just_now)
+			make_call(lead, "busy", call_time=just_now)
+			make_call(lead, "missed", direction="Incoming", call_time=just_now)
+			page = get_desktop_page(frappe.as_json({"name": "Call Center", "title": "Call Center"}))
+			self.assertEqual(
+				[card.number_card_name for card in page["number_cards"]["items"]],
+				["Calls Today", "Connect Rate Today", "Missed Today"],
+			)
+			self.assertEqual([chart.chart_name for chart in page["charts"]["items"]], ["Calls by Status"])
+			calls_today = frappe.get_doc("Number Card", "Calls Today")
+			missed_today = frappe.get_doc("Number Card", "Missed Today")
+			self.assertEqual(get_result(calls_today, calls_today.filters_json), 4)
+			self.assertEqual(get_result(missed_today, missed_today.filters_json), 1)
+			self.assertEqual(get_connect_rate_today(), {"value": 25.0, "fieldtype": "Percent"})
 
 
 class TestReportsOnTheReplica(FrappeTestCase):

@@ -1,7 +1,7 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
-from call_status_crm.tests.utils import AGENT, make_lead, make_test_users, minutes_ago
+from call_status_crm.tests.cases import CallTestCase
+from call_status_crm.tests.utils import AGENT, make_lead, minutes_ago
 
 
 def make_call_log(call_id: str, lead: str | None, **values):
@@ -22,17 +22,10 @@ def make_call_log(call_id: str, lead: str | None, **values):
 	return doc.insert(ignore_permissions=True)
 
 
-class TestTelephonyBridge(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
+class TestTelephonyBridge(CallTestCase):
 	def setUp(self):
+		super().setUp()
 		self.lead = make_lead("CSC Telephony Lead").name
-
-	def tearDown(self):
-		frappe.db.rollback()
 
 	def call_for(self, call_id: str):
 		name = frappe.db.get_value("Lead Call Log", {"external_id": call_id}, "name")

@@ -77,6 +77,11 @@ def minutes_ago(minutes: int):
 	return frappe.utils.add_to_date(frappe.utils.now_datetime(), minutes=-minutes)
 
 
+def ago(minutes: int) -> str:
+	"""`minutes_ago` as a request sends it."""
+	return str(minutes_ago(minutes))
+
+
 class ApiClient:
 	"""Real requests through Frappe's WSGI application, as one logged-in user (or Guest)."""
 

@@ -17,6 +17,7 @@ from call_status_crm.core.lead_options import APP_LEAD_STATUSES
 from call_status_crm.core.statuses import SYSTEM_STATUSES
 from call_status_crm.install import after_migrate, ensure_system_call_statuses
 from call_status_crm.leads import ProtectedLeadStatusError
+from call_status_crm.tests.cases import CallTestCase
 from call_status_crm.tests.utils import AGENT, MANAGER, PLAIN_USER, ApiClient, error_text, make_test_users
 
 CATALOGUE_FIELDS = (
@@ -53,16 +54,7 @@ def delete_committed(code: str) -> None:
 		frappe.db.commit()
 
 
-class TestCallStatus(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
-
+class TestCallStatus(CallTestCase):
 	def test_system_catalogue_is_installed_as_designed(self):
 		for spec in SYSTEM_STATUSES:
 			record = spec.as_record()
@@ -215,16 +207,7 @@ class TestCallStatus(FrappeTestCase):
 			self.assertFalse(frappe.has_permission("Call Status", ptype, user=PLAIN_USER), ptype)
 
 
-class TestGetCallStatuses(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
-
+class TestGetCallStatuses(CallTestCase):
 	def codes(self, **kwargs) -> list[str]:
 		return [row["code"] for row in get_call_statuses(**kwargs)]
 

@@ -23,7 +23,7 @@ COMPUTED_FIELDS = (
 	"outcome",
 	"is_connected",
 	"call_date",
-	"phone_digits",
+	"phone_key",
 	"telephony_status",
 	"telephony_unmapped",
 )

@@ -73,7 +73,12 @@ class CallChecks:
 	"""Validation steps of a Lead Call Log (the controller's `validate` lists them in order)."""
 
 	def validate_call_status_exists(self):
-		if not self.call_status or not frappe.db.exists("Call Status", self.call_status):
+		try:
+			exists = bool(self.call_status and self.status_doc)  # the cached Call Status
+		except frappe.DoesNotExistError:
+			frappe.clear_last_message()
+			exists = False
+		if not exists:
 			frappe.throw(
 				_("Call status {0} does not exist.").format(frappe.bold(self.call_status or "")),
 				exc=UnknownCallStatusError,
@@ -95,7 +100,7 @@ class CallChecks:
 			frappe.throw(
 				_("Lead is required for an outgoing call."), exc=LeadRequiredError, title=_("Missing Lead")
 			)
-		if not self.lead and not self.phone_digits:
+		if not self.lead and not self.phone_key:
 			frappe.throw(
 				_("A call with no Lead needs the phone number it was made with."),
 				exc=LeadRequiredError,

@@ -9,11 +9,17 @@ from call_status_crm import permissions
 from call_status_crm.call_status_crm.doctype.lead_call_log.call_access import CallAccess
 from call_status_crm.call_status_crm.doctype.lead_call_log.call_checks import CallChecks
 from call_status_crm.calls import next_call_number, update_callback_times
-from call_status_crm.core.calls import call_name, phone_digits
+from call_status_crm.core.calls import call_name
 from call_status_crm.core.lead_status import is_connected
 from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
 from call_status_crm.integrations.erpnext.lead import sync_lead
-from call_status_crm.leads import find_leads_by_phone, get_lead_campaign, lead_campaign_fields, lock_leads
+from call_status_crm.leads import (
+	find_leads_by_phone,
+	get_lead_campaign,
+	lead_campaign_fields,
+	lock_leads,
+	site_phone_key,
+)
 from call_status_crm.schema import add_call_indexes
 
 
@@ -47,7 +53,7 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		note: DF.SmallText | None
 		outcome: DF.Literal["", "Connected", "Attempt", "Missed", "Live", "Failed"]
 		phone: DF.Data | None
-		phone_digits: DF.Data | None
+		phone_key: DF.Data | None
 		previous_lead_status: DF.Data | None
 		recording_url: DF.Data | None
 		source: DF.Literal["", "Manual", "Dialler", "AI Agent", "Telephony"]
@@ -66,7 +72,7 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		self.validate_source()
 		self.validate_call_status_exists()
 		self.validate_note_length()
-		self.set_phone_digits()
+		self.set_phone_key()
 		self.match_lead_by_phone()
 		self.validate_lead_required()
 		self.lock_leads()
@@ -88,14 +94,17 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
+		locked = getattr(self, "_locked_leads", {})
 		ensure_follow_up(self)
 		if self.lead:
 			stayed = before and before.lead == self.lead
-			sync_lead(self.lead, before if stayed else None, self, self.previous_lead_status)
+			self.flags.lead_status_now = sync_lead(
+				self.lead, before if stayed else None, self, self.previous_lead_status, locked.get(self.lead)
+			)
 			update_callback_times(self.lead)
 		if before and before.lead and before.lead != self.lead:
 			# moved to another lead: for the old one it is as if the call was deleted
-			sync_lead(before.lead, before, None, before.previous_lead_status)
+			sync_lead(before.lead, before, None, before.previous_lead_status, locked.get(before.lead))
 			update_callback_times(before.lead)
 
 	def on_trash(self):
@@ -114,25 +123,23 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 	def value_changed(self, fieldname: str) -> bool:
 		return self.is_new() or self.has_value_changed(fieldname)
 
-	def set_phone_digits(self):
-		self.phone_digits = phone_digits(self.phone) or None
+	def set_phone_key(self):
+		self.phone_key = site_phone_key(self.phone) or None
 
 	def match_lead_by_phone(self):
 		"""A call with no lead goes to the Lead with that mobile or phone number, else to the lead the same
 		number last called about (indexed lookups, never a LIKE over a table). A user is only ever matched
 		to a Lead they may write, so the match tells nobody about a Lead they cannot see."""
 		self.lead = self.lead or None
-		if self.lead or not self.phone_digits:
+		if self.lead or not self.phone_key:
 			return
-		candidates = find_leads_by_phone(self.phone)
+		candidates = find_leads_by_phone(self.phone_key)
 		call = frappe.qb.DocType("Lead Call Log")
 		rows = (
 			frappe.qb.from_(call)
 			.select(call.lead)
 			.distinct()
-			.where(
-				(call.phone_digits == self.phone_digits) & call.lead.isnotnull() & (call.name != self.name)
-			)
+			.where((call.phone_key == self.phone_key) & call.lead.isnotnull() & (call.name != self.name))
 			.orderby(call.call_time, order=frappe.qb.desc)
 			.limit(5)
 			.run()

@@ -28,6 +28,7 @@ from call_status_crm.follow_up import get_default_follow_up_at
 from call_status_crm.install import ensure_call_name_sequence
 from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_timeline_content
 from call_status_crm.leads import set_all_phone_keys
+from call_status_crm.tests.cases import CallTestCase
 from call_status_crm.tests.utils import (
 	AGENT,
 	AGENT_2,
@@ -53,19 +54,10 @@ def lead_state(lead: str) -> dict:
 	)
 
 
-class TestLeadCallLog(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-
+class TestLeadCallLog(CallTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		self.lead = make_lead().name
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 	def test_a_call_sets_the_lead_status_and_call_fields(self):
 		call = make_call(self.lead, "busy", call_time=minutes_ago(10))
@@ -308,9 +300,10 @@ class TestLeadCallLog(FrappeTestCase):
 		)
 
 	def test_inbound_call_without_lead_matches_by_phone(self):
+		self.use_country("India")
 		make_call(self.lead, "busy", phone="+91 98765 43210", call_time=minutes_ago(60))
-		inbound = make_call(None, "missed", direction="Incoming", phone="+91-98765-43210", source="Telephony")
-		self.assertEqual((inbound.lead, inbound.phone_digits), (self.lead, "919876543210"))
+		inbound = make_call(None, "missed", direction="Incoming", phone="098765-43210", source="Telephony")
+		self.assertEqual((inbound.lead, inbound.phone_key), (self.lead, "+919876543210"))
 		unknown = make_call(None, "missed", direction="Incoming", phone="+1 555 0100", source="Telephony")
 		self.assertIsNone(unknown.lead)
 
@@ -338,22 +331,44 @@ class TestLeadCallLog(FrappeTestCase):
 		self.assertEqual(called_back(missed.name), get_datetime(again.call_time))
 
 	def test_inbound_call_matches_the_lead_by_its_own_number(self):
+		self.use_country("India")
 		lead = make_lead("CSC Phone Lead", mobile_no="98765-11223")
-		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "9876511223")
-		inbound = make_call(None, "missed", direction="Incoming", phone="+91 98765 11223", source="Telephony")
-		self.assertEqual(inbound.lead, lead.name)
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "+919876511223")
+		for written in ("+91 98765 11223", "0091 98765 11223", "919876511223", "098765 11223"):
+			inbound = make_call(None, "missed", direction="Incoming", phone=written, source="Telephony")
+			self.assertEqual((inbound.lead, inbound.phone_key), (lead.name, "+919876511223"), written)
 		# a key is kept in step when the number changes, and filled for leads saved before the app had it
 		lead.reload()
 		lead.mobile_no = "+44 20 7946 0000"
 		lead.save()
-		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "2079460000")
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "+442079460000")
 		frappe.db.set_value("Lead", lead.name, "mobile_key", None)
 		set_all_phone_keys()
-		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "2079460000")
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "mobile_key"), "+442079460000")
 		self.assertEqual(
-			make_call(None, "missed", direction="Incoming", phone="020 7946 0000", source="Telephony").lead,
+			make_call(
+				None, "missed", direction="Incoming", phone="+44 20 7946 0000", source="Telephony"
+			).lead,
 			lead.name,
 		)
+
+	def test_national_numbers_are_read_with_the_sites_country(self):
+		lead = make_lead("CSC London Lead", mobile_no="+44 20 7946 0001")
+		self.use_country("India")
+		national = make_call(None, "missed", direction="Incoming", phone="020 7946 0001", source="Telephony")
+		self.assertEqual((national.lead, national.phone_key), (None, "+912079460001"))
+		self.use_country("United Kingdom")
+		national = make_call(None, "missed", direction="Incoming", phone="020 7946 0001", source="Telephony")
+		self.assertEqual((national.lead, national.phone_key), (lead.name, "+442079460001"))
+
+	def test_the_patch_fills_every_calls_phone_key(self):
+		self.use_country("India")
+		call = make_call(self.lead, "busy", phone="098765 00001")
+		frappe.db.set_value(
+			"Lead Call Log", call.name, "phone_key", "9876500001"
+		)  # as an old release kept it
+		set_all_phone_keys()
+		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "phone_key"), "+919876500001")
 
 	def test_upsert_by_external_id(self):
 		first = upsert_call(
