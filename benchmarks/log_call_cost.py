@@ -5,9 +5,12 @@ already Not Picked) and for calls that do (alternating Interested / Not Interest
 Call Log insert. Prints wall and CPU milliseconds per call.
 
 	benchmarks/run log_call_cost --calls 500
+	benchmarks/run log_call_cost --calls 300 --profile   # and where the unchanged calls spend their time
 """
 
 import argparse
+import cProfile
+import pstats
 import time
 
 import frappe
@@ -26,10 +29,22 @@ def timed(label: str, calls: int, make) -> None:
 	print(f"{label}: {wall / calls * 1000:.1f} ms per call ({cpu / calls * 1000:.1f} ms CPU), {calls} calls")
 
 
+def profile(calls: int, make) -> None:
+	profiler = cProfile.Profile()
+	profiler.enable()
+	for i in range(calls):
+		make(i)
+		frappe.db.commit()
+	profiler.disable()
+	stats = pstats.Stats(profiler).sort_stats("cumulative")
+	stats.print_stats(r"call_status_crm|frappe/(model|permissions|database/database)", 45)
+
+
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--site", default="bench_site")
 	parser.add_argument("--calls", type=int, default=500)
+	parser.add_argument("--profile", action="store_true", help="profile the calls that keep the status")
 	args = parser.parse_args()
 	frappe.init(site=args.site)
 	frappe.connect()
@@ -48,6 +63,10 @@ def main():
 		for lead in leads:  # each lead Not Picked first
 			api.log_call(call_status="busy", lead=lead, call_time=at)
 		frappe.db.commit()
+		if args.profile:
+			return profile(
+				args.calls, lambda i: api.log_call(call_status="busy", lead=leads[i % 20], call_time=at)
+			)
 		timed(
 			"log_call, Lead status unchanged",
 			args.calls,

@@ -125,5 +125,7 @@ def call_response(doc) -> dict:
 		"duration": doc.duration,
 		"is_connected": bool(doc.is_connected),
 		"follow_up": doc.follow_up,
-		"lead_status_now": frappe.db.get_value("Lead", doc.lead, "status") if doc.lead else None,
+		"lead_status_now": (doc.flags.lead_status_now or frappe.db.get_value("Lead", doc.lead, "status"))
+		if doc.lead
+		else None,
 	}

@@ -11,12 +11,10 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
-from call_status_crm.leads import phone_keys
+from call_status_crm.leads import CALL_FIELDS, phone_keys
 from call_status_crm.recycling import update_due
 from call_status_crm.schema import LEAD_INDEX
 from call_status_crm.settings import get_protected_lead_statuses
-
-CALL_FIELDS = ("last_call_time", "last_call_status", "last_call_agent", "call_attempts", "connected_calls")
 
 
 def set_phone_keys(doc, method=None):
@@ -65,17 +63,24 @@ def get_call_facts(lead: str) -> list[CallFact]:
 	return [to_fact(row) for row in query.run(as_dict=True)]
 
 
-def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -> None:
+def sync_lead(
+	lead_name: str, before, after, previous_lead_status: str | None, current: dict | None = None
+) -> str | None:
 	"""Apply one call's change (`before` → `after`; None for a new or a removed call) to a Lead: the
-	call fields always, the status by the rules of §4."""
+	call fields always, the status by the rules of §4. `current`: the Lead's status and call fields as
+	read under the row lock this transaction holds (`leads.lock_leads`), when the caller has them.
+	Returns the Lead's status after the change."""
 	changed = (after or before).name
 	others = tuple(call for call in get_call_facts(lead_name) if call.name != changed)
 	after_fact = to_fact(after) if after else None
 	change = CallChange(others, to_fact(before) if before else None, after_fact, previous_lead_status)
 
-	current = frappe.db.get_value("Lead", lead_name, ["status", *CALL_FIELDS], as_dict=True, for_update=True)
+	if current is None:
+		current = frappe.db.get_value(
+			"Lead", lead_name, ["status", *CALL_FIELDS], as_dict=True, for_update=True
+		)
 	if not current:
-		return
+		return None
 	summary = summarize_calls([*others, *([after_fact] if after_fact else [])])
 	values = {field: getattr(summary, field) for field in CALL_FIELDS}
 	status = next_lead_status(change, current.status, get_protected_lead_statuses())
@@ -87,10 +92,12 @@ def sync_lead(lead_name: str, before, after, previous_lead_status: str | None) -
 		# (a Lead pointing at a since-deleted record must not refuse a call)
 		lead.flags.ignore_links = True
 		lead.save()
-	elif any(differs(current.get(field), value) for field, value in values.items()):
+		return lead.status
+	if any(differs(current.get(field), value) for field, value in values.items()):
 		# no status change: the counters alone, `modified` moved so a form opened before cannot save stale ones
 		frappe.db.set_value("Lead", lead_name, values)
 		update_due([lead_name])
+	return current.status
 
 
 def differs(current, new) -> bool:
