@@ -12,6 +12,7 @@ from call_status_crm.tests.utils import (
 	MANAGER,
 	PLAIN_USER,
 	ApiClient,
+	ago,
 	cleanup_leads,
 	error_text,
 	make_lead,
@@ -19,6 +20,7 @@ from call_status_crm.tests.utils import (
 )
 
 API = "/api/method/call_status_crm.api."
+RESOURCE = "/api/resource/Lead Call Log"
 
 
 class CallTestCase(FrappeTestCase):
@@ -118,3 +120,18 @@ class CommittedCallTestCase(CallTestCase):
 		response = send()
 		self.assertEqual((len(self.calls(lead)), self.lead_status(lead)), before)
 		return response
+
+
+class IntakeTestCase(CommittedCallTestCase):
+	"""Each test starts with one committed lead."""
+
+	def setUp(self):
+		super().setUp()
+		self.lead = self.new_lead("CSC Intake Lead")
+
+	def log(self, client, **data):
+		data.setdefault("lead", self.lead)
+		data.setdefault("call_time", ago(3))
+		response = self.post(client, "log_call", **data)
+		self.assertEqual(response.status_code, 200, response.text)
+		return response.json["message"]

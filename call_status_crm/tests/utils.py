@@ -73,6 +73,56 @@ def make_call(lead: str | None, call_status: str, **values):
 	).insert()
 
 
+def make_call_status(code: str, **kwargs):
+	values = {
+		"doctype": "Call Status",
+		"code": code,
+		"status_title": kwargs.pop("status_title", code.replace("_", " ").title()),
+		"direction": "Any",
+		"outcome": "Attempt",
+		**kwargs,
+	}
+	return frappe.get_doc(values).insert()
+
+
+def make_employee(user: str, branch: str) -> str:
+	"""The user's Employee record (Company, Branch, Department) with the User Permissions ERPNext gives such
+	a user (Employee and Company, for all doctypes)."""
+	company = frappe.get_all("Company", pluck="name", order_by="creation asc", limit=1)[0]
+	if not frappe.db.exists("Branch", branch):
+		frappe.get_doc({"doctype": "Branch", "branch": branch}).insert()
+	department = frappe.db.get_value("Department", {"department_name": "CSC Calls", "company": company})
+	if not department:
+		department = (
+			frappe.get_doc({"doctype": "Department", "department_name": "CSC Calls", "company": company})
+			.insert()
+			.name
+		)
+	employee = frappe.db.get_value("Employee", {"user_id": user}) or (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": user.split("@")[0],
+				"gender": "Female",
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"branch": branch,
+				"department": department,
+				"user_id": user,
+			}
+		)
+		.insert()
+		.name
+	)
+	for allow, value in (("Employee", employee), ("Company", company)):
+		if not frappe.db.exists("User Permission", {"user": user, "allow": allow, "for_value": value}):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": user, "allow": allow, "for_value": value}
+			).insert()
+	return employee
+
+
 def minutes_ago(minutes: int):
 	return frappe.utils.add_to_date(frappe.utils.now_datetime(), minutes=-minutes)
 

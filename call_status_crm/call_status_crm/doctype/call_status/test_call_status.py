@@ -1,11 +1,12 @@
 # Copyright (c) 2026, call_status_crm developers
 # For license information, please see license.txt
 
+"""The Call Status doctype: the system catalogue as installed and re-synced on migrate, what admins may and
+may not change (code, system flag, rename, delete), codes, Lead status options and permissions by role."""
+
 import frappe
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
-from frappe.tests.utils import FrappeTestCase
 
-from call_status_crm.api import InvalidAudienceError, InvalidDirectionError, get_call_statuses
 from call_status_crm.call_status_crm.doctype.call_status.call_status import (
 	CallStatusCodeLockedError,
 	CallStatusDeleteError,
@@ -18,7 +19,7 @@ from call_status_crm.core.statuses import SYSTEM_STATUSES
 from call_status_crm.install import after_migrate, ensure_system_call_statuses
 from call_status_crm.leads import ProtectedLeadStatusError
 from call_status_crm.tests.cases import CallTestCase
-from call_status_crm.tests.utils import AGENT, MANAGER, PLAIN_USER, ApiClient, error_text, make_test_users
+from call_status_crm.tests.utils import AGENT, MANAGER, PLAIN_USER, make_call_status
 
 CATALOGUE_FIELDS = (
 	"status_title",
@@ -34,24 +35,6 @@ CATALOGUE_FIELDS = (
 	"indicator_color",
 	"is_system",
 )
-
-
-def make_call_status(code: str, **kwargs):
-	values = {
-		"doctype": "Call Status",
-		"code": code,
-		"status_title": kwargs.pop("status_title", code.replace("_", " ").title()),
-		"direction": "Any",
-		"outcome": "Attempt",
-		**kwargs,
-	}
-	return frappe.get_doc(values).insert()
-
-
-def delete_committed(code: str) -> None:
-	if frappe.db.exists("Call Status", code):
-		frappe.db.delete("Call Status", code)
-		frappe.db.commit()
 
 
 class TestCallStatus(CallTestCase):
@@ -205,210 +188,3 @@ class TestCallStatus(CallTestCase):
 		for ptype in ("read", "create"):
 			self.assertFalse(frappe.has_permission("Call Status", ptype, user="Guest"), ptype)
 			self.assertFalse(frappe.has_permission("Call Status", ptype, user=PLAIN_USER), ptype)
-
-
-class TestGetCallStatuses(CallTestCase):
-	def codes(self, **kwargs) -> list[str]:
-		return [row["code"] for row in get_call_statuses(**kwargs)]
-
-	def test_agent_outgoing_statuses_in_sort_order(self):
-		self.assertEqual(
-			self.codes(audience="agent", direction="Outgoing"),
-			[
-				"called",
-				"busy",
-				"no_answer",
-				"follow_up",
-				"rescheduled",
-				"rejected",
-				"voicemail",
-				"qualified",
-				"disqualified",
-			],
-		)
-
-	def test_agent_incoming_statuses(self):
-		self.assertEqual(
-			self.codes(audience="agent", direction="Incoming"),
-			[
-				"called",
-				"missed",
-				"follow_up",
-				"rescheduled",
-				"rejected",
-				"voicemail",
-				"qualified",
-				"disqualified",
-			],
-		)
-
-	def test_hidden_and_ai_only_statuses(self):
-		frappe.db.set_value("Call Status", "voicemail", "show_to_agent", 0)
-		make_call_status("csc_test_bot_done", sort_order=1, show_to_agent=0, show_to_ai_agent=1)
-		agent = self.codes(audience="agent")
-		ai_agent = self.codes(audience="ai_agent")
-		self.assertNotIn("voicemail", agent)
-		self.assertNotIn("csc_test_bot_done", agent)
-		self.assertEqual(ai_agent[0], "csc_test_bot_done")
-		self.assertIn("voicemail", ai_agent)
-		self.assertNotIn("in_progress", ai_agent)
-
-	def test_resorting_changes_the_order(self):
-		frappe.db.set_value("Call Status", "disqualified", "sort_order", 1)
-		self.assertEqual(self.codes(audience="agent", direction="Outgoing")[0], "disqualified")
-
-	def test_fields_for_a_ui_or_ai_agent(self):
-		row = next(r for r in get_call_statuses(audience="agent") if r["code"] == "rescheduled")
-		self.assertEqual(
-			{
-				k: row[k]
-				for k in (
-					"name",
-					"status_title",
-					"outcome",
-					"lead_status",
-					"requires_note",
-					"requires_follow_up",
-				)
-			},
-			{
-				"name": "rescheduled",
-				"status_title": "Rescheduled",
-				"outcome": "Connected",
-				"lead_status": "Followups",
-				"requires_note": True,
-				"requires_follow_up": True,
-			},
-		)
-
-	def test_bad_audience_and_direction(self):
-		with self.assertRaises(InvalidAudienceError):
-			get_call_statuses(audience="robot")
-		with self.assertRaises(InvalidDirectionError):
-			get_call_statuses(audience="agent", direction="Sideways")
-
-	def test_permission(self):
-		frappe.set_user(AGENT)
-		self.assertIn("busy", self.codes(audience="agent"))
-		frappe.set_user("Guest")
-		with self.assertRaises(frappe.PermissionError):
-			get_call_statuses(audience="agent")
-		frappe.set_user(PLAIN_USER)
-		with self.assertRaises(frappe.PermissionError):
-			get_call_statuses(audience="agent")
-
-
-class TestCallStatusREST(FrappeTestCase):
-	"""Real requests through Frappe's WSGI application, each on its own database connection."""
-
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_test_users()
-		cls.manager = ApiClient(MANAGER)
-		cls.agent = ApiClient(AGENT)
-		cls.guest = ApiClient()
-
-	def tearDown(self):
-		frappe.db.rollback()
-
-	def test_manager_cannot_delete_a_system_status(self):
-		response = self.manager.delete("/api/resource/Call Status/busy")
-		self.assertEqual(response.status_code, 417, response.text)
-		self.assertIn("CallStatusDeleteError", error_text(response))
-		self.assertIn("cannot be deleted", error_text(response))
-		self.assertTrue(frappe.db.exists("Call Status", "busy"))
-
-	def test_manager_cannot_rename_or_recode_a_system_status(self):
-		response = self.manager.put("/api/resource/Call Status/busy", {"code": "busy_line"})
-		self.assertGreaterEqual(response.status_code, 400, response.text)
-		self.assertIn("CallStatusCodeLockedError", error_text(response))
-		response = self.manager.put("/api/resource/Call Status/busy", {"is_system": 0})
-		self.assertGreaterEqual(response.status_code, 400, response.text)
-		self.assertIn("SystemCallStatusError", error_text(response))
-		response = self.manager.post(
-			"/api/method/frappe.model.rename_doc.update_document_title",
-			{"doctype": "Call Status", "docname": "busy", "name": "busy_line", "merge": 0},
-		)
-		self.assertGreaterEqual(response.status_code, 400, response.text)
-		self.assertEqual(frappe.db.get_value("Call Status", "busy", ["code", "is_system"]), ("busy", 1))
-
-	def test_manager_bulk_delete_keeps_system_statuses(self):
-		self.addCleanup(delete_committed, "csc_rest_bulk")
-		response = self.manager.post(
-			"/api/resource/Call Status",
-			{"code": "csc_rest_bulk", "status_title": "Bulk", "outcome": "Attempt"},
-		)
-		self.assertEqual(response.status_code, 200, response.text)
-		response = self.manager.post(
-			"/api/method/frappe.desk.reportview.delete_items",
-			{"doctype": "Call Status", "items": frappe.as_json(["busy", "missed", "csc_rest_bulk"])},
-		)
-		self.assertEqual(response.status_code, 200, response.text)
-		self.assertTrue(frappe.db.exists("Call Status", "busy"))
-		self.assertTrue(frappe.db.exists("Call Status", "missed"))
-		self.assertFalse(frappe.db.exists("Call Status", "csc_rest_bulk"))
-
-	def test_manager_creates_hides_and_deletes_a_custom_status(self):
-		self.addCleanup(delete_committed, "csc_rest_custom")
-		response = self.manager.post(
-			"/api/resource/Call Status",
-			{
-				"code": "csc_rest_custom",
-				"status_title": "Wrong number",
-				"outcome": "Failed",
-				"lead_status": "Not Interested",
-			},
-		)
-		self.assertEqual(response.status_code, 200, response.text)
-		self.assertEqual(response.json["data"]["is_system"], 0)
-		response = self.manager.put("/api/resource/Call Status/csc_rest_custom", {"show_to_agent": 0})
-		self.assertEqual(response.status_code, 200, response.text)
-		self.assertEqual(response.json["data"]["show_to_agent"], 0)
-		response = self.manager.delete("/api/resource/Call Status/csc_rest_custom")
-		self.assertEqual(response.status_code, 202, response.text)
-		self.assertFalse(frappe.db.exists("Call Status", "csc_rest_custom"))
-
-	def test_manager_gets_clear_errors_for_bad_input(self):
-		response = self.manager.post(
-			"/api/resource/Call Status", {"code": "Bad Code", "status_title": "Bad", "outcome": "Attempt"}
-		)
-		self.assertEqual(response.status_code, 417, response.text)
-		self.assertIn("is not valid", error_text(response))
-		response = self.manager.post(
-			"/api/resource/Call Status",
-			{"code": "csc_rest_bad", "status_title": "Bad", "outcome": "Attempt", "lead_status": "Bogus"},
-		)
-		self.assertEqual(response.status_code, 417, response.text)
-		self.assertIn("InvalidLeadStatusError", error_text(response))
-		self.assertFalse(frappe.db.exists("Call Status", "csc_rest_bad"))
-
-	def test_agent_reads_but_cannot_change(self):
-		response = self.agent.get("/api/resource/Call Status/busy")
-		self.assertEqual(response.status_code, 200, response.text)
-		self.assertEqual(
-			response.json["data"]["status_title"], frappe.db.get_value("Call Status", "busy", "status_title")
-		)
-		response = self.agent.get(
-			"/api/method/call_status_crm.api.get_call_statuses",
-			{"audience": "agent", "direction": "Incoming"},
-		)
-		self.assertEqual(response.status_code, 200, response.text)
-		self.assertIn("missed", [row["code"] for row in response.json["message"]])
-		response = self.agent.put("/api/resource/Call Status/busy", {"status_title": "Agent edit"})
-		self.assertEqual(response.status_code, 403, response.text)
-		response = self.agent.post(
-			"/api/resource/Call Status",
-			{"code": "csc_rest_agent", "status_title": "Agent", "outcome": "Attempt"},
-		)
-		self.assertEqual(response.status_code, 403, response.text)
-		response = self.agent.delete("/api/resource/Call Status/busy")
-		self.assertEqual(response.status_code, 403, response.text)
-		self.assertNotEqual(frappe.db.get_value("Call Status", "busy", "status_title"), "Agent edit")
-		self.assertFalse(frappe.db.exists("Call Status", "csc_rest_agent"))
-
-	def test_guest_gets_nothing(self):
-		response = self.guest.get("/api/resource/Call Status")
-		self.assertEqual(response.status_code, 403, response.text)
-		response = self.guest.get("/api/method/call_status_crm.api.get_call_statuses", {"audience": "agent"})
-		self.assertEqual(response.status_code, 403, response.text)
