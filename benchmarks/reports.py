@@ -54,10 +54,11 @@ def seed(calls: int, reseed: bool) -> None:
 	began = time.perf_counter()
 	frappe.db.sql(
 		f"""INSERT INTO `tabLead` (name, lead_name, first_name, title, status, naming_series, creation, modified,
-			owner, modified_by, docstatus, idx)
+			owner, modified_by, docstatus, idx, mobile_no, mobile_key)
 		SELECT CONCAT('{LEAD_PREFIX}', seq), CONCAT('Bench Lead ', seq), CONCAT('Bench Lead ', seq),
 			CONCAT('Bench Lead ', seq), IF(seq % 7 = 0, 'Interested', 'Open'), 'CRM-LEAD-.YYYY.-', NOW(), NOW(),
-			'Administrator', 'Administrator', 0, 0
+			'Administrator', 'Administrator', 0, 0,
+			CONCAT('+9198', LPAD(seq - 1, 8, '0')), CONCAT('+9198', LPAD(seq - 1, 8, '0'))
 		FROM seq_1_to_{leads}"""
 	)
 	# b: a status bucket 0-99 spread by a multiplicative hash of the row number
@@ -263,11 +264,16 @@ def main():
 	parser.add_argument("--site", default="bench_site")
 	parser.add_argument("--calls", type=int, default=1_000_000)
 	parser.add_argument("--reseed", action="store_true")
+	parser.add_argument(
+		"--seed-only", action="store_true", help="seed the calls and leads (for `run api` on a large site)"
+	)
 	args = parser.parse_args()
 	frappe.init(site=args.site)
 	frappe.connect()
 	frappe.set_user("Administrator")
 	seed(args.calls, args.reseed)
+	if args.seed_only:
+		return frappe.destroy()
 
 	pool_mb = frappe.db.sql("SELECT @@innodb_buffer_pool_size / 1048576")[0][0]
 	print(

@@ -55,13 +55,8 @@ INSERT_DEFAULTS = {"direction": "Outgoing", "duration": 0, "lead": ""}
 
 
 def upsert(values: dict, insert_defaults: dict, live_start: bool = False):
-	"""Insert or update by external id. `insert_defaults` apply to a new call only: an update changes
-	only what the request says."""
-	external_id = values.get("external_id")
-	exists = external_id and frappe.db.exists("Lead Call Log", {"external_id": external_id})
-	if not exists:
-		values = {**insert_defaults, **values}
-	return upsert_call(values, flags={"live_start": live_start})
+	"""Insert or update by external id, as the requesting user (`calls.upsert_call`)."""
+	return upsert_call(values, flags={"live_start": live_start}, insert_defaults=insert_defaults)
 
 
 def call_values(**values) -> dict:

@@ -80,8 +80,14 @@ def add_retry_after(response=None, request=None):
 		response.headers["Retry-After"] = str(seconds)
 
 
-def upsert_call(values: dict, ignore_permissions: bool = False, flags: dict | None = None):
+def upsert_call(
+	values: dict,
+	ignore_permissions: bool = False,
+	flags: dict | None = None,
+	insert_defaults: dict | None = None,
+):
 	"""Insert a call, or update the call with the same `external_id` (integrations resend events).
+	`insert_defaults` apply to a new call only: an update changes only what `values` say.
 
 	The lookup is a plain read: a locking read of a missing key would take a gap lock, and two requests
 	for new calls would then deadlock on each other's inserts. When the same new call arrives twice at
@@ -93,7 +99,7 @@ def upsert_call(values: dict, ignore_permissions: bool = False, flags: dict | No
 		return update_call(name, values, ignore_permissions, flags)
 	frappe.db.savepoint("upsert_call")
 	try:
-		doc = frappe.get_doc({"doctype": "Lead Call Log", **values})
+		doc = frappe.get_doc({"doctype": "Lead Call Log", **(insert_defaults or {}), **values})
 		doc.flags.update(flags or {})
 		doc.insert(ignore_permissions=ignore_permissions)
 		return doc
