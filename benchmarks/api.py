@@ -4,7 +4,7 @@ Times `call_status_crm.api.log_call` (token auth, as a Call Agent) against inser
 Call Log through REST (`POST /api/resource/Call Log`, as Administrator), the same number of requests
 from the same number of client threads, in the same run. Prints calls/s and latency percentiles.
 
-	benchmarks/run api --calls 2000 --clients 4 --workers 4
+	benchmarks/run api --calls 2000 --clients 4 --workers 4 [--mix cycle|attempts]
 """
 
 import argparse
@@ -21,6 +21,9 @@ import requests
 from frappe.utils import add_to_date, now_datetime
 
 PREFIX = "csc-bench-api-"
+# the calls each lead gets in turn: "cycle" moves a lead between Not Picked and Replied on most calls (its
+# Lead saved through ERPNext's controller, DESIGN.md §4); "attempts" keeps it Not Picked (counters only)
+MIXES = {"cycle": ("busy", "called", "no_answer"), "attempts": ("busy", "no_answer", "busy")}
 
 
 def setup(site: str) -> dict:
@@ -129,6 +132,7 @@ def main():
 	parser.add_argument("--clients", type=int, default=4)
 	parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
 	parser.add_argument("--port", type=int, default=8012)
+	parser.add_argument("--mix", choices=tuple(MIXES), default="cycle", help="the call statuses sent")
 	args = parser.parse_args()
 
 	seeded = setup(args.site)
@@ -177,8 +181,8 @@ def run(args, seeded: dict, base: str) -> None:
 			"/api/method/call_status_crm.api.log_call",
 			{
 				"lead": leads[i % len(leads)],
-				"call_status": ("busy", "called", "no_answer")[i % 3],
-				"duration": (0, 35, 0)[i % 3],
+				"call_status": MIXES[args.mix][i % 3],
+				"duration": 35 if MIXES[args.mix][i % 3] == "called" else 0,
 				"call_time": call_time,
 				"external_id": f"{PREFIX}ours-{i}",
 			},
@@ -192,7 +196,8 @@ def run(args, seeded: dict, base: str) -> None:
 	hammer(base, args.site, seeded["tokens"]["agent"], ours[:20], args.clients)
 	hammer(base, args.site, seeded["tokens"]["admin"], theirs[:20], args.clients)
 	print(
-		f"{args.calls - 20} requests each, {args.clients} concurrent clients, gunicorn {args.workers} workers, 127.0.0.1"
+		f"{args.calls - 20} requests each, {args.clients} concurrent clients, gunicorn {args.workers} workers, "
+		f"127.0.0.1, mix {args.mix}"
 	)
 	rate_ours = report(
 		"call_status_crm log_call",
