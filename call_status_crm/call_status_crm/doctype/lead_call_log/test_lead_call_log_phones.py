@@ -9,7 +9,9 @@ from frappe.utils import get_datetime
 
 from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log_cases import LeadCallLogTestCase
 from call_status_crm.calls import set_all_callback_times
-from call_status_crm.leads import set_all_phone_keys
+from call_status_crm.leads import set_all_phone_keys, site_phone_key
+from call_status_crm.patches.v1_1 import set_e164_phone_keys
+from call_status_crm.tests.cases import CommittedCallTestCase
 from call_status_crm.tests.utils import make_call, make_lead, minutes_ago
 
 
@@ -84,3 +86,37 @@ class TestLeadCallLogPhones(LeadCallLogTestCase):
 		)  # as an old release kept it
 		set_all_phone_keys()
 		self.assertEqual(frappe.db.get_value("Lead Call Log", call.name, "phone_key"), "+919876500001")
+
+
+class TestPhoneKeyPatch(CommittedCallTestCase):
+	"""The v1.1 patch on a site an earlier release left: old keys on Leads and calls, and the calls'
+	`phone_digits` column (DDL commits, so this test commits and cleans up)."""
+
+	def tearDown(self):
+		if frappe.db.has_column("Lead Call Log", set_e164_phone_keys.OLD_COLUMN):
+			frappe.db.sql_ddl(
+				f"ALTER TABLE `tabLead Call Log` DROP COLUMN `{set_e164_phone_keys.OLD_COLUMN}`"
+			)
+			frappe.cache.hdel("table_columns", "tabLead Call Log")
+		super().tearDown()
+
+	def test_the_patch_rekeys_leads_and_calls_and_drops_the_old_column(self):
+		lead = self.new_lead("CSC Old Keys Lead", mobile_no="098765 00002")
+		call = make_call(lead, "busy", phone="098765 00001")
+		frappe.db.set_value("Lead", lead, "mobile_key", "9876500002", update_modified=False)
+		frappe.db.set_value("Lead Call Log", call.name, "phone_key", None, update_modified=False)
+		frappe.db.sql_ddl("ALTER TABLE `tabLead Call Log` ADD COLUMN `phone_digits` varchar(32)")
+		frappe.cache.hdel("table_columns", "tabLead Call Log")
+		self.assertTrue(frappe.db.has_column("Lead Call Log", "phone_digits"))
+
+		set_e164_phone_keys.execute()
+		frappe.db.commit()
+		self.assertFalse(frappe.db.has_column("Lead Call Log", "phone_digits"))
+		self.assertEqual(
+			(
+				frappe.db.get_value("Lead", lead, "mobile_key"),
+				frappe.db.get_value("Lead Call Log", call.name, "phone_key"),
+			),
+			(site_phone_key("098765 00002"), site_phone_key("098765 00001")),
+		)
+		self.assertTrue(site_phone_key("098765 00001").startswith("+"))  # the site has a country
