@@ -39,6 +39,11 @@ doc_events = {
 	"ToDo": {
 		"on_update": "call_status_crm.follow_up.on_todo_update",
 	},
+	"Employee": {
+		"on_update": "call_status_crm.integrations.erpnext.employee.clear_agent_details",
+		"on_trash": "call_status_crm.integrations.erpnext.employee.clear_agent_details",
+		"after_rename": "call_status_crm.integrations.erpnext.employee.clear_agent_details",
+	},
 }
 
 permission_query_conditions = {

@@ -12,6 +12,7 @@ from call_status_crm.calls import next_call_number, update_callback_times
 from call_status_crm.core.calls import call_name
 from call_status_crm.core.lead_status import is_connected
 from call_status_crm.follow_up import cancel_follow_up, ensure_follow_up
+from call_status_crm.integrations.erpnext.employee import get_agent_details
 from call_status_crm.integrations.erpnext.lead import sync_lead
 from call_status_crm.leads import (
 	find_leads_by_phone,
@@ -170,11 +171,7 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 	def set_agent_details(self):
 		if not self.value_changed("agent"):
 			return
-		employee = frappe.db.get_value(
-			"Employee", {"user_id": self.agent, "status": "Active"}, ["branch", "department"], as_dict=True
-		)
-		self.branch = employee.branch if employee else None
-		self.department = employee.department if employee else None
+		self.update(get_agent_details(self.agent))
 
 	def set_campaign(self):
 		if self.campaign or not self.lead or not self.value_changed("lead"):

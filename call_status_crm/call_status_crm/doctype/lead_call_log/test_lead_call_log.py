@@ -19,6 +19,34 @@ from call_status_crm.integrations.erpnext.lead import get_dashboard_data, get_ti
 from call_status_crm.tests.utils import AGENT, make_call, make_lead, minutes_ago
 
 
+def agent_employee(branch: str) -> str:
+	"""An active Employee for AGENT in `branch` and a department (the test rolls it back)."""
+	company = frappe.db.get_value("Company", {}, "name")
+	frappe.get_doc({"doctype": "Branch", "branch": branch}).insert(ignore_if_duplicate=True)
+	department = frappe.get_doc(
+		{"doctype": "Department", "department_name": "CSC Calls", "company": company}
+	).insert(ignore_if_duplicate=True)
+	frappe.db.delete("Employee", {"user_id": AGENT})  # one left by another run (rolled back after)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": "CSC Agent",
+				"gender": frappe.db.get_value("Gender", {}, "name"),
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"user_id": AGENT,
+				"branch": branch,
+				"department": department.name,
+				"status": "Active",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
 class TestLeadCallLog(LeadCallLogTestCase):
 	def test_a_call_sets_the_lead_status_and_call_fields(self):
 		call = make_call(self.lead, "busy", call_time=minutes_ago(10))
@@ -114,28 +142,8 @@ class TestLeadCallLog(LeadCallLogTestCase):
 		self.assertTrue(any("duration is 0 seconds" in str(m) for m in frappe.get_message_log()))
 
 	def test_agent_branch_department_and_campaign_are_snapshotted(self):
-		company = frappe.db.get_value("Company", {}, "name")
-		branch = frappe.get_doc({"doctype": "Branch", "branch": "CSC Branch"}).insert(
-			ignore_if_duplicate=True
-		)
-		department = frappe.get_doc(
-			{"doctype": "Department", "department_name": "CSC Calls", "company": company}
-		).insert(ignore_if_duplicate=True)
-		frappe.db.delete("Employee", {"user_id": AGENT})  # one left by another run (rolled back after)
-		frappe.get_doc(
-			{
-				"doctype": "Employee",
-				"first_name": "CSC Agent",
-				"gender": frappe.db.get_value("Gender", {}, "name"),
-				"date_of_birth": "1990-01-01",
-				"date_of_joining": "2020-01-01",
-				"company": company,
-				"user_id": AGENT,
-				"branch": branch.name,
-				"department": department.name,
-				"status": "Active",
-			}
-		).insert(ignore_permissions=True)
+		employee = agent_employee("CSC Branch")
+		department = frappe.db.get_value("Employee", employee, "department")
 		campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": "CSC Hot List"}).insert(
 			ignore_if_duplicate=True
 		)
@@ -145,8 +153,34 @@ class TestLeadCallLog(LeadCallLogTestCase):
 		call = make_call(self.lead, "busy")
 		self.assertEqual(
 			(call.agent, call.branch, call.department, call.campaign),
-			(AGENT, branch.name, department.name, campaign.name),
+			(AGENT, "CSC Branch", department, campaign.name),
 		)
+		# the agent's Employee is cached per user: a change to it shows on the next call
+		frappe.set_user("Administrator")
+		employee = frappe.get_doc("Employee", employee)
+		employee.branch = (
+			frappe.get_doc({"doctype": "Branch", "branch": "CSC Branch 2"})
+			.insert(ignore_if_duplicate=True)
+			.name
+		)
+		employee.save()
+		frappe.set_user(AGENT)
+		self.assertEqual(make_call(self.lead, "busy").branch, "CSC Branch 2")
+		frappe.set_user("Administrator")
+		frappe.delete_doc("Employee", employee.name, force=True)
+		frappe.set_user(AGENT)
+		call = make_call(self.lead, "busy")
+		self.assertEqual((call.branch, call.department), (None, None))
+
+	def test_a_rolled_back_employee_is_not_remembered(self):
+		agent_employee("CSC Rolled Back Branch")
+		frappe.set_user(AGENT)
+		self.assertEqual(make_call(self.lead, "busy").branch, "CSC Rolled Back Branch")
+		frappe.set_user("Administrator")
+		frappe.db.rollback()  # the Employee is gone; what a call cached of it must go too
+		lead = make_lead("CSC After Rollback Lead").name
+		frappe.set_user(AGENT)
+		self.assertIsNone(make_call(lead, "busy").branch)
 
 	def test_upsert_by_external_id(self):
 		first = upsert_call(
