@@ -140,23 +140,13 @@ def cleanup(users: list[str]) -> None:
 
 
 def time_job(users: list[str]) -> tuple[float, dict]:
-	settings = frappe.get_single("Call Status CRM Settings")
-	saved = settings.as_dict()
-	settings.update(
-		{
-			"auto_reassign_enabled": 1,
-			"strategy": "Round Robin",
-			"daily_cap": 0,
-			"same_branch_only": 0,
-			"set_lead_owner": 0,
-			"batch_size": 500,
-		}
-	)
-	settings.set("agents", [{"user": user} for user in users])
-	settings.set(
-		"recycle_rules", [{"lead_status": "Not Picked", "delay_minutes": 30, "max_recycles": 3, "active": 1}]
-	)
-	settings.save()
+	from call_status_crm.tests.reassignment_cases import configure
+
+	saved = frappe.get_single("Call Status CRM Settings").as_dict()
+	from call_status_crm.recycling import update_all_due
+
+	configure(users, batch_size=500)  # as the job's tests set it up: Round Robin, no cap, these agents
+	update_all_due()  # the seeded leads were written straight to the table: their due times too
 	frappe.db.commit()
 	from call_status_crm.jobs import reassignment
 
