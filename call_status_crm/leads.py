@@ -149,6 +149,7 @@ def set_all_phone_keys() -> None:
 def set_all_call_phone_keys(batch_size: int = 10_000) -> None:
 	"""Every call's phone key, in batches along the primary key (one UPDATE per key and batch)."""
 	call = frappe.qb.DocType("Lead Call Log")
+	region = phone_region()
 	last = ""
 	while True:
 		rows = (
@@ -163,7 +164,7 @@ def set_all_call_phone_keys(batch_size: int = 10_000) -> None:
 			return
 		by_key: dict[str | None, list[str]] = {}
 		for name, phone in rows:
-			by_key.setdefault(site_phone_key(phone) or None, []).append(name)
+			by_key.setdefault(phone_key(phone, region) or None, []).append(name)
 		for key, names in by_key.items():
 			frappe.qb.update(call).set(call.phone_key, key).where(call.name.isin(names)).run()
 		last = rows[-1][0]

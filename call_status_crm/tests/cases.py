@@ -85,6 +85,14 @@ class CommittedCallTestCase(CallTestCase):
 			frappe.delete_doc("Lead Call Log", name, force=True, ignore_permissions=True)
 		frappe.db.commit()
 
+	def set_committed(self, doctype: str, name: str, field: str, value) -> None:
+		"""Set and commit a value for this test (requests on other connections see it); the value it
+		had comes back, committed, after the test."""
+		before = frappe.db.get_value(doctype, name, field)
+		frappe.db.set_value(doctype, name, field, value)
+		frappe.db.commit()
+		self.addCleanup(lambda: (frappe.db.set_value(doctype, name, field, before), frappe.db.commit()))
+
 	def new_lead(self, name: str = "CSC Test Lead", **values) -> str:
 		lead = make_lead(name, **values).name
 		frappe.db.commit()

@@ -147,14 +147,7 @@ class TestCallAPI(CommittedCallTestCase):
 			self.assertEqual(response.status_code, 403, response.text)
 
 	def test_ai_agent_visibility(self):
-		frappe.db.set_value("Call Status", "voicemail", "show_to_ai_agent", 0)
-		frappe.db.commit()
-		self.addCleanup(
-			lambda: (
-				frappe.db.set_value("Call Status", "voicemail", "show_to_ai_agent", 1),
-				frappe.db.commit(),
-			)
-		)
+		self.set_committed("Call Status", "voicemail", "show_to_ai_agent", 0)
 		response = self.agent.get(
 			API + "get_call_statuses", {"audience": "ai_agent", "direction": "Outgoing"}
 		)

@@ -34,14 +34,7 @@ class TestAudienceFromRoles(IntakeTestCase):
 		self.assertEqual(call["call_status"], "busy")
 
 	def test_an_ai_agent_gets_ai_statuses_and_its_own_source(self):
-		frappe.db.set_value("Call Status", "voicemail", "show_to_ai_agent", 0)
-		frappe.db.commit()
-		self.addCleanup(
-			lambda: (
-				frappe.db.set_value("Call Status", "voicemail", "show_to_ai_agent", 1),
-				frappe.db.commit(),
-			)
-		)
+		self.set_committed("Call Status", "voicemail", "show_to_ai_agent", 0)
 		response = self.assertNothingWritten(
 			lambda: self.post(self.ai, "log_call", lead=self.lead, call_status="voicemail")
 		)

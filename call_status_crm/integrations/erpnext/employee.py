@@ -9,6 +9,7 @@ import frappe
 
 CACHE_KEY = "call_status_crm:agent_employee"
 CACHE_SECONDS = 600
+PENDING_FLAG = "call_status_crm_employee_users"  # users whose entry to forget at commit / rollback
 
 
 def get_agent_details(user: str | None) -> dict:
@@ -29,12 +30,23 @@ def get_agent_details(user: str | None) -> dict:
 	return details
 
 
-def clear_agent_details(doc=None, method=None, *args):
-	"""`doc_events` Employee on_update, on_trash and after_rename."""
-	clear_cache()
-	frappe.db.after_commit.add(clear_cache)
-	frappe.db.after_rollback.add(clear_cache)
+def clear_agent_details(doc, method=None, *args):
+	"""`doc_events` Employee on_update, on_trash and after_rename: forget its user's (and its previous
+	user's) entry now, and once more when this transaction commits or rolls back."""
+	before = doc.get_doc_before_save() if method == "on_update" else None
+	users = {doc.get("user_id"), before.get("user_id") if before else None} - {None, ""}
+	forget(users)
+	if PENDING_FLAG not in frappe.local.flags:  # one pair of callbacks per transaction, however many saves
+		frappe.local.flags[PENDING_FLAG] = set()
+		frappe.db.after_commit.add(forget_pending)
+		frappe.db.after_rollback.add(forget_pending)
+	frappe.local.flags[PENDING_FLAG].update(users)
 
 
-def clear_cache() -> None:
-	frappe.cache.delete_keys(CACHE_KEY)
+def forget_pending() -> None:
+	forget(frappe.local.flags.pop(PENDING_FLAG, set()))
+
+
+def forget(users) -> None:
+	if users:
+		frappe.cache.delete_value([f"{CACHE_KEY}:{user}" for user in users])
