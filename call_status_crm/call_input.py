@@ -6,12 +6,13 @@ from datetime import datetime
 
 import frappe
 from frappe import _
+from frappe.utils import get_system_timezone
 
 from call_status_crm.calls import upsert_call
-from call_status_crm.core import access
+from call_status_crm.core import access, times
 from call_status_crm.core.access import scoped_external_id, unscoped_external_id
 from call_status_crm.core.calls import CALL_DIRECTIONS, is_before_records
-from call_status_crm.permissions import is_trusted
+from call_status_crm.permissions import deny_lead, is_integration, is_trusted
 
 
 class InvalidDirectionError(frappe.ValidationError):
@@ -66,6 +67,8 @@ def call_values(**values) -> dict:
 		if values.get(fieldname) is not None and not isinstance(values[fieldname], str):
 			frappe.throw(_("{0} must be text.").format(frappe.bold(fieldname)), exc=InvalidCallInputError)
 	if values.get("lead") and not frappe.db.exists("Lead", values["lead"]):
+		if not is_integration():  # to anyone else, a Lead that does not exist is one they may not write
+			deny_lead(values["lead"])
 		frappe.throw(_("Lead {0} does not exist.").format(frappe.bold(values["lead"])), exc=UnknownLeadError)
 	if values.get("direction") and values["direction"] not in CALL_DIRECTIONS:
 		frappe.throw(
@@ -85,19 +88,43 @@ def call_values(**values) -> dict:
 		if values.get(fieldname):
 			values[fieldname] = parse_datetime(values[fieldname], label)
 	values["external_id"] = scoped_external_id(values.get("external_id"), frappe.session.user, is_trusted())
+	check_external_id(values["external_id"])
 	return {key: value for key, value in values.items() if value is not None and value != ""}
 
 
-def parse_datetime(value, label: str):
-	"""A date and time a caller sent, refused with a clear error when it is not one (or not a real one:
-	0000-00-00, 1000-01-01)."""
+def check_external_id(external_id: str | None) -> None:
+	"""The telephony bridge's ids are its own: no request may send one (it would address a bridged call)."""
+	if access.is_telephony_external_id(external_id):
+		frappe.throw(
+			_("External ID {0}: ids starting with {1} belong to the telephony bridge.").format(
+				frappe.bold(external_id[:60]), frappe.bold(access.TELEPHONY_ID_PREFIX)
+			),
+			exc=InvalidCallInputError,
+			title=_("Invalid External ID"),
+		)
+
+
+def parse_datetime(value, label: str) -> datetime:
+	"""A full date and time a caller sent (ISO 8601, with or without a zone) as the site's time, refused
+	with a clear error when it is not one, not a real one (0000-00-00, 1000-01-01) or its zone offset does
+	not exist. Every door reads dates and times through this (API, REST, the desk, the bridge)."""
 	try:
-		parsed = frappe.utils.get_datetime(value) if isinstance(value, str | datetime) else None
-	except Exception:
+		parsed = times.to_site_time(times.parse_datetime(value), get_system_timezone())
+	except times.ImpossibleOffsetError:
+		frappe.throw(
+			_("{0} {1}: no time zone has that offset (offsets run from -12:00 to +14:00).").format(
+				label, frappe.bold(str(value)[:40])
+			),
+			exc=InvalidDatetimeError,
+			title=_("Invalid Date and Time"),
+		)
+	except times.NotADatetimeError:
 		parsed = None
 	if parsed is None or is_before_records(parsed):
 		frappe.throw(
-			_("{0} {1} is not a date and time (use YYYY-MM-DD HH:MM:SS).").format(label, frappe.bold(value)),
+			_(
+				"{0} {1} is not a date and time (use YYYY-MM-DD HH:MM:SS, with a zone such as Z or +05:30 if it is not the site's time)."
+			).format(label, frappe.bold(str(value)[:40])),
 			exc=InvalidDatetimeError,
 			title=_("Invalid Date and Time"),
 		)

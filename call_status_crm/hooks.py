@@ -30,7 +30,10 @@ doctype_js = {"Lead": "public/js/lead.js"}
 
 doc_events = {
 	"Lead": {
-		"validate": "call_status_crm.integrations.erpnext.lead.set_phone_keys",
+		"validate": [
+			"call_status_crm.integrations.erpnext.lead.keep_call_fields",
+			"call_status_crm.integrations.erpnext.lead.set_phone_keys",
+		],
 		"on_update": "call_status_crm.integrations.erpnext.lead.update_recycle_due_at",
 	},
 	"Call Log": {
@@ -45,6 +48,9 @@ doc_events = {
 		"after_rename": "call_status_crm.integrations.erpnext.employee.clear_agent_details",
 	},
 }
+
+# Frappe's get_count applies no permission: for the app's doctypes, counts go through the reader's rights
+override_whitelisted_methods = {"frappe.client.get_count": "call_status_crm.api.counts.get_count"}
 
 permission_query_conditions = {
 	"Lead Call Log": "call_status_crm.permissions.lead_call_log_query_conditions",

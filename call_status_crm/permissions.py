@@ -51,7 +51,12 @@ def check_lead_write(lead: str, user: str | None = None) -> None:
 	"""A call on a Lead needs write permission on that Lead through Frappe's own check (roles, User
 	Permissions, shares). The refusal does not tell whether the Lead exists."""
 	if not can_write_lead(lead, user):
-		deny(_("You may not log calls on Lead {0}.").format(frappe.bold(lead)))
+		deny_lead(lead)
+
+
+def deny_lead(lead: str) -> None:
+	"""The one refusal for a Lead a user may not log calls on, whether or not it exists."""
+	deny(_("You may not log calls on Lead {0}.").format(frappe.bold(lead)))
 
 
 def can_write_lead(lead: str, user: str | None = None) -> bool:
@@ -60,7 +65,11 @@ def can_write_lead(lead: str, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if writes_every_lead(user):
 		return True
-	return bool(frappe.has_permission("Lead", "write", doc=lead, user=user))
+	try:
+		return bool(frappe.has_permission("Lead", "write", doc=lead, user=user))
+	except frappe.DoesNotExistError:  # no such Lead: answered like one the user may not write
+		frappe.clear_last_message()
+		return False
 
 
 def writes_every_lead(user: str) -> bool:

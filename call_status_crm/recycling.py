@@ -14,6 +14,7 @@ import frappe
 from frappe.query_builder.functions import Count, Max
 from frappe.utils import get_datetime, getdate
 
+from call_status_crm.core.lead_options import split_options
 from call_status_crm.core.reassignment import (
 	LEAST_OPEN_LEADS,
 	Agent,
@@ -28,7 +29,14 @@ from call_status_crm.settings import SETTINGS
 
 def get_rules() -> dict[str, RecycleRule]:
 	"""The active recycle rules (from the cached settings: read on every call's save)."""
-	return active_rules([row.as_dict() for row in frappe.get_cached_doc(SETTINGS).recycle_rules])
+	return rules_of(frappe.get_cached_doc(SETTINGS))
+
+
+def rules_of(settings) -> dict[str, RecycleRule]:
+	"""The settings' active recycle rules, none for a protected lead status."""
+	return active_rules(
+		[row.as_dict() for row in settings.recycle_rules], split_options(settings.protected_lead_statuses)
+	)
 
 
 def get_lead_rows(names: list[str]) -> list[frappe._dict]:

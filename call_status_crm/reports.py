@@ -8,9 +8,10 @@ import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, getdate, today
+from frappe.utils import add_days, format_date, getdate, today
 
 from call_status_crm.core.calls import EARLIEST_CALL_TIME
+from call_status_crm.core.reports import PERIODS
 from call_status_crm.permissions import is_call_manager
 
 SHARED_FILTERS = ("agent", "branch", "department", "campaign", "direction", "call_status")
@@ -41,6 +42,15 @@ class InvalidReportFilterError(frappe.ValidationError):
 	pass
 
 
+# Each report's choice filters, the first value the default. Checked with the other filters before
+# Frappe's report runner starts (which logs every failed run as an Error Log).
+CHOICES = {
+	"Call Status Summary": {"period": PERIODS},
+	"Campaign Call Performance": {"group_by": ("Campaign", "Tag")},
+	"Missed Call Service Level": {"group_by": ("Day", "Agent", "Branch")},
+}
+
+
 def refuse_bad_report_filters():
 	"""`before_request` hook: a run of one of our reports with filters of the wrong type is refused (417)
 	before Frappe's report runner, which writes an Error Log row for every failed run, so that nobody can
@@ -55,11 +65,12 @@ def refuse_bad_report_filters():
 			filters = frappe.parse_json(filters)
 		except ValueError:
 			filters = "not an object"
-	check_filters(filters)
+	check_filters(filters, form.get("report_name"))
 
 
-def check_filters(filters) -> frappe._dict:
-	"""Filters are an object of short texts and real dates, or refused with a clear error."""
+def check_filters(filters, report: str | None = None) -> frappe._dict:
+	"""Filters are an object of short texts and real dates, in order, with the report's choices, or
+	refused with a clear error; dates and choices not given get their defaults (the last 30 days)."""
 	if filters is not None and not isinstance(filters, dict):
 		refuse(_("Report filters must be an object."))
 	filters = frappe._dict(filters or {})
@@ -74,6 +85,22 @@ def check_filters(filters) -> frappe._dict:
 	for fieldname in ("from_date", "to_date"):
 		if filters.get(fieldname):
 			filters[fieldname] = check_date(fieldname, filters[fieldname])
+	filters.to_date = filters.to_date or getdate(today())
+	filters.from_date = filters.from_date or add_days(filters.to_date, -29)
+	if filters.from_date > filters.to_date:
+		refuse(
+			_("From Date {0} is after To Date {1}.").format(
+				frappe.bold(format_date(filters.from_date)), frappe.bold(format_date(filters.to_date))
+			)
+		)
+	for fieldname, choices in CHOICES.get(report, {}).items():
+		filters[fieldname] = filters.get(fieldname) or choices[0]
+		if filters[fieldname] not in choices:
+			refuse(
+				_("Filter {0}: {1} is not one of {2}.").format(
+					frappe.bold(fieldname), frappe.bold(filters[fieldname]), ", ".join(choices)
+				)
+			)
 	return filters
 
 
@@ -95,20 +122,9 @@ def refuse(message: str) -> None:
 	frappe.throw(message, exc=InvalidReportFilterError, title=_("Invalid Filters"))
 
 
-def prepare_filters(filters) -> frappe._dict:
-	"""Checked filters, defaults (the last 30 days) and the rule that an agent only ever sees their own
-	calls."""
-	filters = check_filters(filters)
-	filters.to_date = getdate(filters.to_date or today())
-	filters.from_date = getdate(filters.from_date or add_days(filters.to_date, -29))
-	if filters.from_date > filters.to_date:
-		frappe.throw(
-			_("From Date {0} is after To Date {1}.").format(
-				frappe.bold(filters.from_date), frappe.bold(filters.to_date)
-			),
-			exc=InvalidReportFilterError,
-			title=_("Invalid Filters"),
-		)
+def prepare_filters(filters, report: str | None = None) -> frappe._dict:
+	"""Checked filters with their defaults, and the rule that an agent only ever sees their own calls."""
+	filters = check_filters(filters, report)
 	if not is_call_manager():
 		filters.agent = frappe.session.user
 	return filters

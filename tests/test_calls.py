@@ -1,5 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
+import pytest
+
 from call_status_crm.core.calls import (
 	MAX_DURATION_SECONDS,
 	MAX_NOTE_LENGTH,
@@ -11,6 +13,8 @@ from call_status_crm.core.calls import (
 	is_in_future,
 	is_note_too_long,
 	next_working_day_at,
+	note_as_typed,
+	whole_seconds,
 )
 
 
@@ -76,3 +80,41 @@ def test_callback_times():
 	# a call at the very same second is not a call back
 	assert callback_times({"m": at}, [at]) == {"m": None}
 	assert callback_times({}, outgoing) == {}
+
+
+@pytest.mark.parametrize(
+	("value", "expected"),
+	[
+		(0, 0),
+		(35, 35),
+		(35.0, 35),
+		("35", 35),
+		(" 35 ", 35),
+		("-5", -5),
+		("abc", None),
+		(1.5, None),
+		(True, None),
+		("", None),
+		(None, None),
+		([], None),
+		("1e3", None),
+	],
+)
+def test_whole_seconds(value, expected):
+	assert whole_seconds(value) == expected
+
+
+@pytest.mark.parametrize(
+	("stored", "typed"),
+	[
+		(None, ""),
+		("call back at 5", "call back at 5"),
+		("a < b", "a < b"),  # no tag: Frappe stores it as typed
+		("Tom & Jerry", "Tom & Jerry"),
+		("ask for &lt;Smith&gt; &amp; co", "ask for <Smith> & co"),  # sanitized: a literal < became &lt;
+		("x &lt; y <b>z</b>", "x < y z"),
+		("a < b > c", "a < b > c"),
+	],
+)
+def test_a_note_reads_as_typed(stored, typed):
+	assert note_as_typed(stored) == typed

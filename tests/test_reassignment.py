@@ -42,6 +42,17 @@ def test_only_active_rules_count():
 	assert not is_due(lead(status="Interested", called=600), RULES, NOW)
 
 
+def test_a_protected_status_is_never_recycled_even_with_a_rule_left_for_it():
+	rows = [
+		{"lead_status": "Not Picked", "delay_minutes": 30, "max_recycles": 3, "active": 1},
+		{"lead_status": "Converted", "delay_minutes": 0, "max_recycles": 9, "active": 1},
+	]
+	assert set(active_rules(rows)) == {"Not Picked", "Converted"}
+	rules = active_rules(rows, protected=["Converted", "Do Not Contact"])
+	assert set(rules) == {"Not Picked"}
+	assert not is_due(lead(status="Converted", called=600), rules, NOW)
+
+
 def test_delay_counts_from_the_later_of_last_call_and_last_reassignment():
 	assert is_due(lead(called=30), RULES, NOW)  # exactly at the delay
 	assert not is_due(lead(called=29), RULES, NOW)

@@ -56,6 +56,19 @@ def status_audience(source: str | None) -> str | None:
 	return SOURCE_AUDIENCE.get(source or MANUAL)
 
 
+# The telephony bridge's external ids (`telephony:<Call Log name>`): a space no request may claim, so a
+# Call Log's name can never meet an agent's or an integration's id.
+TELEPHONY_ID_PREFIX = "telephony:"
+
+
+def telephony_external_id(call_log: str) -> str:
+	return f"{TELEPHONY_ID_PREFIX}{call_log}"
+
+
+def is_telephony_external_id(external_id: str | None) -> bool:
+	return bool(external_id) and external_id.startswith(TELEPHONY_ID_PREFIX)
+
+
 def scoped_external_id(external_id: str | None, user: str, trusted: bool) -> str | None:
 	"""The stored external id: an integration's ids are global; a user's own ids are scoped to that user,
 	so one agent can neither claim nor probe another's call by guessing its id."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +22,7 @@ EARLIEST_CALL_TIME = datetime(2000, 1, 1)
 CALL_NAME_PREFIX = "CALL-"
 CALL_NAME_DIGITS = 5
 _CALL_NAME = re.compile(r"CALL-\d{4}-(\d+)")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 def call_name(number: int, year: int) -> str:
@@ -39,6 +41,20 @@ def is_absurd_duration(duration: int | float | None) -> bool:
 	return (duration or 0) > MAX_DURATION_SECONDS
 
 
+def whole_seconds(value) -> int | None:
+	"""A duration as a whole number of seconds (an int, an integral float, or digits as text, signed), or
+	None when it is not one ("abc", 1.5, true)."""
+	if isinstance(value, bool):
+		return None
+	if isinstance(value, int):
+		return value
+	if isinstance(value, float):
+		return int(value) if value.is_integer() else None
+	if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+		return int(value)
+	return None
+
+
 def is_in_future(call_time: datetime, now: datetime) -> bool:
 	return call_time > now + FUTURE_TOLERANCE
 
@@ -46,6 +62,15 @@ def is_in_future(call_time: datetime, now: datetime) -> bool:
 def is_before_records(at: datetime) -> bool:
 	"""A time too early to be a call's (or a follow-up's): a typo or a database's zero date."""
 	return at < EARLIEST_CALL_TIME
+
+
+def note_as_typed(stored: str | None) -> str:
+	"""A note as the agent typed it. Frappe stores a text that looks like HTML sanitized: a literal `<` as
+	`&lt;`, `&` as `&amp;`, allowed tags kept. Escaping that again for a ToDo or the timeline would show
+	`&lt;`; this gives back the plain text (tags dropped, entities read), to be escaped once."""
+	if not stored or not ("<" in stored or "&" in stored):
+		return stored or ""
+	return html.unescape(_TAG.sub("", stored))
 
 
 def is_note_too_long(note: str | None) -> bool:

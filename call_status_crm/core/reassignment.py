@@ -30,14 +30,16 @@ class LeadCandidate:
 	created: datetime | None = None
 
 
-def active_rules(rules: Iterable[Mapping]) -> dict[str, RecycleRule]:
-	"""The settings' active rules, one per lead status."""
+def active_rules(rules: Iterable[Mapping], protected: Iterable[str] = ()) -> dict[str, RecycleRule]:
+	"""The settings' active rules, one per lead status. A protected lead status (Converted, …) is never
+	recycled, even where a rule for it is left over from before it became protected."""
+	protected = frozenset(protected)
 	return {
 		row["lead_status"]: RecycleRule(
 			row["lead_status"], int(row.get("delay_minutes") or 0), int(row.get("max_recycles") or 0)
 		)
 		for row in rules
-		if row.get("active") and row.get("lead_status")
+		if row.get("active") and row.get("lead_status") and row["lead_status"] not in protected
 	}
 
 

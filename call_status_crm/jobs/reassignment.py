@@ -22,10 +22,10 @@ from call_status_crm.assignment import (
 	open_assignments,
 	reassign,
 )
-from call_status_crm.core.reassignment import AgentPicker, LeadCandidate, active_rules, is_due
+from call_status_crm.core.reassignment import AgentPicker, LeadCandidate, is_due
 from call_status_crm.jobs import dispatch
 from call_status_crm.leads import lock_leads
-from call_status_crm.recycling import count_due, due_leads, get_candidates, make_picker, update_due
+from call_status_crm.recycling import count_due, due_leads, get_candidates, make_picker, rules_of, update_due
 
 SETTINGS = "Call Status CRM Settings"
 JOB_ID = "call_status_crm:reassignment"
@@ -77,7 +77,7 @@ def lock_name() -> str:
 def _run(now) -> dict:
 	started = now_datetime()
 	settings = frappe.get_single(SETTINGS)
-	rules = active_rules([row.as_dict() for row in settings.recycle_rules])
+	rules = rules_of(settings)
 	summary = {
 		"reassigned": 0,
 		"examined": 0,

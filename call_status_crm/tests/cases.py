@@ -93,6 +93,23 @@ class CommittedCallTestCase(CallTestCase):
 		frappe.db.commit()
 		self.addCleanup(lambda: (frappe.db.set_value(doctype, name, field, before), frappe.db.commit()))
 
+	def restrict(self, user: str, lead: str) -> None:
+		"""A committed User Permission limiting `user` to `lead` (as ERPNext admins restrict agents),
+		deleted through Frappe (which clears its cached user permissions) after the test."""
+		doc = frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": user,
+				"allow": "Lead",
+				"for_value": lead,
+				"apply_to_all_doctypes": 1,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.addCleanup(
+			lambda: (frappe.delete_doc("User Permission", doc.name, force=True), frappe.db.commit())
+		)
+
 	def new_lead(self, name: str = "CSC Test Lead", **values) -> str:
 		lead = make_lead(name, **values).name
 		frappe.db.commit()

@@ -105,17 +105,22 @@ class TestBadInput(IntakeTestCase):
 
 	def test_a_refused_report_run_is_a_417_and_no_error_log(self):
 		errors = frappe.db.count("Error Log")
-		for filters in (
-			{"call_status": ["busy", "called"]},
-			{"call_status": {"a": 1}},
-			{"from_date": "0001-01-01"},
-			{"from_date": "2026-13-45"},
+		for report, filters, message in (
+			("Call Status Summary", {"call_status": ["busy", "called"]}, "Filter"),
+			("Call Status Summary", {"call_status": {"a": 1}}, "Filter"),
+			("Call Status Summary", {"from_date": "0001-01-01"}, "Filter"),
+			("Call Status Summary", {"from_date": "2026-13-45"}, "Filter"),
+			# the right types but values no report takes: refused before the runner too
+			("Call Status Summary", {"period": "Hourly"}, "Filter"),
+			("Campaign Call Performance", {"group_by": "Lead"}, "Filter"),
+			("Missed Call Service Level", {"group_by": "Lead"}, "Filter"),
+			("Agent Call Performance", {"from_date": "2026-12-03", "to_date": "2026-12-01"}, "is after"),
 		):
 			response = self.agent.get(
 				"/api/method/frappe.desk.query_report.run",
-				{"report_name": "Call Status Summary", "filters": frappe.as_json(filters)},
+				{"report_name": report, "filters": frappe.as_json(filters)},
 			)
-			self.assertRefused(response, 417, "Filter")
+			self.assertRefused(response, 417, message)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.count("Error Log"), errors)
 		response = self.agent.get(

@@ -111,7 +111,7 @@ class TestCallReports(CallReportsTestCase):
 	def test_bad_filters(self):
 		with self.assertRaises(InvalidReportFilterError):
 			call_status_summary.execute(self.filters(from_date=add_days(self.day, 6), to_date=self.day))
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(InvalidReportFilterError):
 			call_status_summary.execute(self.filters(period="Hourly"))
 
 
@@ -133,9 +133,9 @@ class TestReportsOnTheReplica(FrappeTestCase):
 		primary, seen = frappe.local.db, []  # the connection itself, not the proxy
 		prepare = reports.prepare_filters
 
-		def record(filters):
+		def record(filters, report=None):
 			seen.append(frappe.local.db)
-			return prepare(filters)
+			return prepare(filters, report)
 
 		conf = {"read_from_replica": 1, "replica_host": frappe.conf.db_host or "127.0.0.1"}
 		try:

@@ -1,5 +1,6 @@
 import frappe
 
+from call_status_crm.core.access import telephony_external_id
 from call_status_crm.tests.cases import CallTestCase
 from call_status_crm.tests.utils import AGENT, make_lead, minutes_ago
 
@@ -28,7 +29,7 @@ class TestTelephonyBridge(CallTestCase):
 		self.lead = make_lead("CSC Telephony Lead").name
 
 	def call_for(self, call_id: str):
-		name = frappe.db.get_value("Lead Call Log", {"external_id": call_id}, "name")
+		name = frappe.db.get_value("Lead Call Log", {"external_id": telephony_external_id(call_id)}, "name")
 		return frappe.get_doc("Lead Call Log", name) if name else None
 
 	def test_call_log_events_upsert_one_lead_call_log(self):
@@ -50,7 +51,7 @@ class TestTelephonyBridge(CallTestCase):
 		log.save(ignore_permissions=True)
 		call = self.call_for("csc-tel-1")
 		self.assertEqual((call.call_status, call.duration, call.is_connected), ("called", 95, 1))
-		self.assertEqual(frappe.db.count("Lead Call Log", {"external_id": "csc-tel-1"}), 1)
+		self.assertEqual(frappe.db.count("Lead Call Log", {"external_id": "telephony:csc-tel-1"}), 1)
 		lead = frappe.db.get_value(
 			"Lead", self.lead, ["call_attempts", "connected_calls", "status"], as_dict=True
 		)

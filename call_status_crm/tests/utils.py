@@ -13,6 +13,7 @@ AGENT_2 = "csc.agent2@example.com"
 AGENT_3 = "csc.agent3@example.com"
 MANAGER = "csc.manager@example.com"
 PLAIN_USER = "csc.plain@example.com"
+SALES_USER = "csc.sales@example.com"  # ERPNext's Sales User with no call role: writes Leads, not calls
 AI_AGENT = "csc.ai.agent@example.com"
 INTEGRATION = "csc.integration@example.com"
 
@@ -56,6 +57,7 @@ def make_test_users() -> None:
 	make_user(AGENT_3, ["Call Agent", "Sales User"])
 	make_user(MANAGER, ["Call Center Manager", "Sales User"])
 	make_user(PLAIN_USER, ["Blogger"])
+	make_user(SALES_USER, ["Sales User"])
 	make_user(AI_AGENT, ["AI Call Agent", "Sales User"])
 	make_user(INTEGRATION, ["Call Integration"])
 

@@ -1,6 +1,7 @@
 """The bridge from ERPNext's telephony Call Log (Exotel, Twilio, …) to Lead Call Log (DESIGN.md §4).
 
-Each save of a Call Log upserts one Lead Call Log (source Telephony, external_id = the Call Log's id)
+Each save of a Call Log upserts one Lead Call Log (source Telephony, external_id `telephony:<Call Log>`,
+a space no request may claim)
 with the call status the settings' Telephony Status Map gives, so dialler calls follow the same rules.
 No telephony call is dropped: a status x type the map does not cover lands with the fallback status for
 its direction, flagged (`telephony_unmapped`) for the admin. The agent is the Call Log's employee, never
@@ -11,6 +12,7 @@ import frappe
 from frappe.utils import cint, now_datetime
 
 from call_status_crm.calls import upsert_call
+from call_status_crm.core.access import telephony_external_id
 from call_status_crm.core.statuses import matches_direction
 from call_status_crm.core.telephony import FALLBACK_STATUS, map_telephony_status
 from call_status_crm.settings import SETTINGS
@@ -43,7 +45,7 @@ def get_call_values(doc) -> dict:
 		call_status = None  # a status since made one-way (or gone): land it as unmapped, never drop it
 	lead = next((link.link_name for link in doc.get("links") or [] if link.link_doctype == "Lead"), None)
 	return {
-		"external_id": doc.name,
+		"external_id": telephony_external_id(doc.name),
 		"lead": lead or "",
 		"phone": doc.get("from") if direction == "Incoming" else doc.get("to"),
 		"direction": direction,

@@ -16,6 +16,26 @@ from call_status_crm.recycling import update_due
 from call_status_crm.schema import LEAD_INDEX
 from call_status_crm.settings import get_protected_lead_statuses
 
+# What only the app writes on a Lead: the call fields its calls keep, and when it is due for re-assignment
+APP_LEAD_FIELDS = (*CALL_FIELDS, "recycle_due_at")
+
+
+def keep_call_fields(doc, method=None):
+	"""The Lead's call fields (attempts, last call, connected calls) and its re-assignment due time are the
+	app's alone: a write from anywhere else (REST, `set_value`, Data Import, the form) keeps the stored
+	values, so nobody can make a lead look called, uncalled or due (`doc_events` Lead validate)."""
+	if doc.flags.from_calls:
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	for fieldname in APP_LEAD_FIELDS:
+		df = doc.meta.get_field(fieldname)
+		if not df:  # install-app, before the app's Lead fields exist
+			continue
+		if before is not None:
+			doc.set(fieldname, before.get(fieldname))
+		else:
+			doc.set(fieldname, 0 if df.fieldtype == "Int" else None)
+
 
 def set_phone_keys(doc, method=None):
 	"""Keep the Lead's indexed phone keys in step with its numbers (`doc_events` Lead validate)."""
@@ -91,6 +111,7 @@ def sync_lead(
 		# only the call fields and the status change: the Lead's other links are not the call's to check
 		# (a Lead pointing at a since-deleted record must not refuse a call)
 		lead.flags.ignore_links = True
+		lead.flags.from_calls = True  # the call fields are the app's own write (`keep_call_fields`)
 		lead.save()
 		return lead.status
 	if any(differs(current.get(field), value) for field, value in values.items()):

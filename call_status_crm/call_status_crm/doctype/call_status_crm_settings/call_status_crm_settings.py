@@ -24,6 +24,10 @@ class TelephonyMapDirectionError(frappe.ValidationError):
 	pass
 
 
+class ProtectedRecycleRuleError(frappe.ValidationError):
+	pass
+
+
 class CallStatusCRMSettings(Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -104,8 +108,17 @@ class CallStatusCRMSettings(Document):
 
 	def validate_recycle_rules(self):
 		seen = set()
+		protected = set(split_options(self.protected_lead_statuses))
 		for row in self.recycle_rules:
 			validate_lead_status_option(row.lead_status, _("Recycle Rules row {0}").format(row.idx))
+			if row.lead_status in protected:
+				frappe.throw(
+					_(
+						"Recycle Rules row {0}: {1} is a protected Lead status, so its leads are never re-assigned. Remove the rule (or the protection) first."
+					).format(row.idx, frappe.bold(row.lead_status)),
+					exc=ProtectedRecycleRuleError,
+					title=_("Protected Lead Status"),
+				)
 			if row.lead_status in seen:
 				frappe.throw(
 					_("Recycle Rules row {0}: Lead Status {1} already has a rule.").format(
@@ -170,7 +183,9 @@ def rules_changed(settings) -> bool:
 		return True
 	fields = ("lead_status", "delay_minutes", "max_recycles", "active")
 	rows = lambda doc: [tuple(row.get(f) for f in fields) for row in doc.recycle_rules]  # noqa: E731
-	return rows(before) != rows(settings)
+	# a status made protected is never recycled: its leads lose their due time
+	protected = lambda doc: set(split_options(doc.protected_lead_statuses))  # noqa: E731
+	return rows(before) != rows(settings) or protected(before) != protected(settings)
 
 
 def validate_lead_status_option(status: str | None, where: str) -> None:

@@ -120,12 +120,22 @@ class CallAccess:
 				title=_("Not Permitted"),
 			)
 
+	def validate_lead_access(self):
+		"""A call on a Lead needs write permission on it, through Frappe's own check (DESIGN.md §1a). Run
+		before Frappe's link and permission checks, which would answer a Lead that does not exist (417) and
+		one the user may not write (403) differently: here both get the same 403."""
+		if not self.lead or self.by_system or permissions.is_integration():
+			return
+		permissions.check_lead_write(self.lead)
+		self.flags.lead_write_checked = self.lead
+
 	def validate_lead_permission(self):
-		"""A call on a Lead needs write permission on it, through Frappe's own check (DESIGN.md §1a)."""
+		"""The Lead a call leaves (and one matched by phone, which is only ever a writable one) needs the
+		same write permission."""
 		if self.by_system or permissions.is_integration():
 			return
 		before = self.get_doc_before_save()
-		for lead in {self.lead, before.lead if before else None} - {None, ""}:
+		for lead in {self.lead, before.lead if before else None} - {None, "", self.flags.lead_write_checked}:
 			permissions.check_lead_write(lead)
 
 	def validate_agent(self):

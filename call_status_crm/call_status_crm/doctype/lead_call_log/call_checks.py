@@ -3,22 +3,26 @@ and follow-up. A mixin of the Lead Call Log controller; each failure is a clear,
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import format_datetime, get_datetime, getdate, now_datetime
 
+from call_status_crm.call_input import InvalidCallInputError, check_external_id, parse_datetime
 from call_status_crm.core import access
 from call_status_crm.core.calls import (
 	LIVE_STATUS,
 	MAX_DURATION_SECONDS,
 	MAX_NOTE_LENGTH,
 	is_absurd_duration,
-	is_before_records,
 	is_in_future,
 	is_note_too_long,
+	whole_seconds,
 )
 from call_status_crm.core.statuses import is_visible
 from call_status_crm.leads import validate_lead_status_option, validate_not_protected
 from call_status_crm.recycling import get_rules
 from call_status_crm.settings import get_connected_lead_status
+
+# Fields whose value must be text (a dict or list in a request body is refused, not stored or crashed on)
+TEXT_FIELD_TYPES = ("Data", "Small Text", "Text", "Long Text", "Link", "Select", "Code")
 
 
 class LeadRequiredError(frappe.ValidationError):
@@ -33,6 +37,10 @@ class CallStatusNotAllowedError(frappe.ValidationError):
 	pass
 
 
+class CallStatusNotOfferedError(CallStatusNotAllowedError):
+	pass
+
+
 class LeadStatusMismatchError(frappe.ValidationError):
 	pass
 
@@ -42,10 +50,6 @@ class InvalidCallLeadStatusError(frappe.ValidationError):
 
 
 class CallInFutureError(frappe.ValidationError):
-	pass
-
-
-class InvalidCallTimeError(frappe.ValidationError):
 	pass
 
 
@@ -71,6 +75,44 @@ class FollowUpInPastError(frappe.ValidationError):
 
 class CallChecks:
 	"""Validation steps of a Lead Call Log (the controller's `validate` lists them in order)."""
+
+	def validate_field_types(self):
+		"""Text fields hold text (a JSON number in a Data field, a phone say, is taken as its text), or a
+		clear 417: a list or an object in a request body is neither stored nor crashed on."""
+		for df in self.meta.fields:
+			value = self.get(df.fieldname)
+			if value is None or isinstance(value, str) or df.fieldtype not in TEXT_FIELD_TYPES:
+				continue
+			if isinstance(value, int | float) and not isinstance(value, bool) and df.fieldtype == "Data":
+				self.set(df.fieldname, str(value))  # a phone number sent as a JSON number
+				continue
+			frappe.throw(
+				_("{0} must be text.").format(frappe.bold(_(df.label))),
+				exc=InvalidCallInputError,
+				title=_("Invalid Value"),
+			)
+
+	def normalize_input(self):
+		"""What a client sent, as the types the checks and the database expect, or a clear 417: times are
+		full dates and times (with a zone: turned into the site's time), the duration is whole seconds. Runs
+		first in `validate`, so no later step compares or stores a raw value."""
+		for fieldname in ("call_time", "follow_up_at"):
+			if self.get(fieldname):
+				self.set(fieldname, parse_datetime(self.get(fieldname), _(self.meta.get_label(fieldname))))
+			else:
+				self.set(fieldname, None)
+		seconds = whole_seconds(self.duration if self.duration not in (None, "") else 0)
+		if seconds is None:
+			frappe.throw(
+				_("Duration {0} is not a whole number of seconds.").format(
+					frappe.bold(str(self.duration)[:40])
+				),
+				exc=InvalidDurationError,
+				title=_("Invalid Duration"),
+			)
+		self.duration = seconds
+		if not self.by_system and self.value_changed("external_id"):
+			check_external_id(self.external_id)
 
 	def validate_call_status_exists(self):
 		try:
@@ -122,13 +164,14 @@ class CallChecks:
 		# an agent's own dialler may mark its call live (start_call); nothing else hidden
 		live_start = self.flags.live_start and self.call_status == LIVE_STATUS
 		audience = None if self.by_trusted or live_start else access.status_audience(self.source)
-		if audience and not is_visible(status.as_dict(), audience, self.direction):
+		if audience and not is_visible(status.as_dict(), audience, None):
+			# hidden from this audience (a manager may have hidden it since the dialog opened)
 			frappe.throw(
-				_("Call status {0} cannot be picked for an {1} call.").format(
-					frappe.bold(_(status.status_title)), _(self.direction)
-				),
-				exc=CallStatusNotAllowedError,
-				title=_("Call Status Not Allowed"),
+				_(
+					"Call status {0} is not offered to you (a manager may have hidden it): pick another."
+				).format(frappe.bold(_(status.status_title))),
+				exc=CallStatusNotOfferedError,
+				title=_("Call Status Not Offered"),
 			)
 
 	def set_lead_status(self):
@@ -179,19 +222,14 @@ class CallChecks:
 			validate_not_protected(self.lead_status, _("Lead Status"))
 
 	def validate_call_time(self):
+		"""A call happened: not in the future (`normalize_input` has made it a real date and time)."""
 		if not self.call_time:
 			self.call_time = now_datetime()
 		at = get_datetime(self.call_time)
-		if at is None or is_before_records(at):
-			frappe.throw(
-				_("Call Time {0} is not a real call time.").format(frappe.bold(self.call_time)),
-				exc=InvalidCallTimeError,
-				title=_("Invalid Call Time"),
-			)
 		self.call_date = getdate(at)
 		if self.value_changed("call_time") and is_in_future(at, now_datetime()):
 			frappe.throw(
-				_("Call Time {0} is in the future.").format(frappe.bold(self.call_time)),
+				_("Call Time {0} is in the future.").format(frappe.bold(format_datetime(at))),
 				exc=CallInFutureError,
 				title=_("Invalid Call Time"),
 			)
@@ -232,9 +270,9 @@ class CallChecks:
 			return
 		self.follow_up_reminded = 0
 		at = get_datetime(self.follow_up_at)
-		if at is None or at <= now_datetime():
+		if at <= now_datetime():
 			frappe.throw(
-				_("Follow-up time {0} is in the past.").format(frappe.bold(self.follow_up_at)),
+				_("Follow-up time {0} is in the past.").format(frappe.bold(format_datetime(at))),
 				exc=FollowUpInPastError,
 				title=_("Invalid Follow-up Time"),
 			)

@@ -67,7 +67,21 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		until commit, a sequence hands out numbers without making concurrent new calls wait."""
 		self.name = call_name(next_call_number(), now_datetime().year)
 
+	def _validate_links(self):
+		# before Frappe's own link check: a value it cannot read is a clear 417, and a Lead that does not exist
+		# is refused like one the user may not write
+		self.validate_field_types()
+		self.validate_lead_access()
+		# the follow-up ToDo is the app's own link, never a client's (`keep_computed_fields`): a resend that
+		# waited for the Lead's lock may not see, in its snapshot, a ToDo committed since it began
+		follow_up, self.follow_up = self.follow_up, None
+		try:
+			super()._validate_links()
+		finally:
+			self.follow_up = follow_up
+
 	def validate(self):
+		self.normalize_input()
 		self.validate_writer()
 		self.keep_computed_fields()
 		self.validate_source()
@@ -95,7 +109,7 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
-		locked = getattr(self, "_locked_leads", {})
+		locked = self.flags.locked_leads or {}
 		ensure_follow_up(self)
 		if self.lead:
 			stayed = before and before.lead == self.lead
@@ -117,9 +131,11 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 
 	@property
 	def status_doc(self):
-		if getattr(self, "_status_doc", None) is None or self._status_doc.name != self.call_status:
-			self._status_doc = frappe.get_cached_doc("Call Status", self.call_status)
-		return self._status_doc
+		# kept in flags, which a request body cannot set (Frappe reserves the key), unlike any attribute
+		status = self.flags.status_doc
+		if status is None or status.name != self.call_status:
+			status = self.flags.status_doc = frappe.get_cached_doc("Call Status", self.call_status)
+		return status
 
 	def value_changed(self, fieldname: str) -> bool:
 		return self.is_new() or self.has_value_changed(fieldname)
@@ -154,13 +170,13 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		"""Take the Lead's row lock before anything is written, so calls for one lead saved at once are
 		applied to it one after the other (and every writer locks Lead before call: no deadlock)."""
 		before = self.get_doc_before_save()
-		self._locked_leads = lock_leads(
+		self.flags.locked_leads = lock_leads(
 			[self.lead, before.lead if before else None], tuple(lead_campaign_fields())
 		)
 
 	def locked_lead(self) -> dict | None:
 		"""The call's Lead as read under its row lock in `validate` (status, campaign fields)."""
-		return getattr(self, "_locked_leads", {}).get(self.lead)
+		return (self.flags.locked_leads or {}).get(self.lead)
 
 	def set_outcome(self):
 		self.outcome = self.status_doc.outcome

@@ -13,11 +13,12 @@ from call_status_crm.schema import AGENT_REPORT_INDEX
 
 FILTERS_OUTSIDE_INDEX = ("campaign", "direction", "call_status", "tag")
 
+REPORT = "Agent Call Performance"
 
-@frappe.read_only()
+
 @frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
-	filters = prepare_filters(filters)
+	filters = prepare_filters(filters, REPORT)
 	data = get_data(filters)
 	return get_columns(), data, None, get_chart(data), get_summary(data)
 
@@ -101,10 +102,12 @@ def get_columns() -> list[dict]:
 
 def get_chart(data) -> dict:
 	top = data[:20]
-	return bar_chart(
+	chart = bar_chart(
 		[row.agent_name for row in top],
 		{_("Calls"): [row.calls for row in top], _("Connected"): [row.connected for row in top]},
 	)
+	chart["heading"] = _("Calls and Connected Calls per Agent")
+	return chart
 
 
 def get_summary(data) -> list[dict]:

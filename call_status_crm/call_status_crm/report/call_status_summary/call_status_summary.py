@@ -6,7 +6,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils.data import get_first_day_of_the_week
 
-from call_status_crm.core.reports import PERIODS, count_outcomes, fold_periods, rate
+from call_status_crm.core.reports import count_outcomes, fold_periods, rate
 from call_status_crm.reports import (
 	bar_chart,
 	calls_table,
@@ -17,14 +17,12 @@ from call_status_crm.reports import (
 	status_titles,
 )
 
+REPORT = "Call Status Summary"
 
-@frappe.read_only()
+
 @frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
-	filters = prepare_filters(filters)
-	filters.period = filters.period or "Daily"
-	if filters.period not in PERIODS:
-		frappe.throw(_("Period must be one of {0}.").format(", ".join(PERIODS)))
+	filters = prepare_filters(filters, REPORT)
 	periods = fold_periods(get_daily_rows(filters), filters.period, get_first_day_of_the_week())
 	titles = status_titles()
 	statuses = [code for code in titles if any(code in bucket["by_status"] for bucket in periods.values())]
@@ -91,7 +89,7 @@ def get_data(periods, statuses) -> list[dict]:
 def get_chart(periods, statuses, titles) -> dict:
 	"""Stacked calls per period, one dataset per status: titled and colored as the status is."""
 	colors = status_colors()
-	return bar_chart(
+	chart = bar_chart(
 		[frappe.format(start, "Date") for start in periods],
 		{
 			titles[code]: [bucket["by_status"].get(code, 0) for bucket in periods.values()]
@@ -100,6 +98,8 @@ def get_chart(periods, statuses, titles) -> dict:
 		stacked=True,
 		colors=[colors[code] for code in statuses],
 	)
+	chart["heading"] = _("Calls by Status per Period")
+	return chart
 
 
 def get_summary(data) -> list[dict]:

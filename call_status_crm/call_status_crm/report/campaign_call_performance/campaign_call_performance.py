@@ -9,16 +9,12 @@ from pypika.terms import Case
 from call_status_crm.core.reports import rate
 from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
 
-GROUP_BY = ("Campaign", "Tag")
+REPORT = "Campaign Call Performance"
 
 
-@frappe.read_only()
 @frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
-	filters = prepare_filters(filters)
-	filters.group_by = filters.group_by or "Campaign"
-	if filters.group_by not in GROUP_BY:
-		frappe.throw(_("Group By must be Campaign or Tag."))
+	filters = prepare_filters(filters, REPORT)
 	data = get_data(filters)
 	return get_columns(filters), data, None, get_chart(data), get_summary(data)
 
@@ -145,13 +141,15 @@ def get_columns(filters) -> list[dict]:
 
 def get_chart(data) -> dict:
 	top = data[:20]
-	return bar_chart(
+	chart = bar_chart(
 		[row.group_value for row in top],
 		{
 			_("Leads Called"): [row.leads_called for row in top],
 			_("Leads Picked Up"): [row.leads_picked_up for row in top],
 		},
 	)
+	chart["heading"] = _("Leads Called and Picked Up")
+	return chart
 
 
 def get_summary(data) -> list[dict]:

@@ -10,18 +10,14 @@ from pypika.terms import Case
 from call_status_crm.core.reports import rate
 from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
 
-GROUP_BY = ("Day", "Agent", "Branch")
+REPORT = "Missed Call Service Level"
 SERVICE_LEVEL_MINUTES = 60
 TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 
 
-@frappe.read_only()
 @frappe.read_only()  # served from the read replica where the site has one
 def execute(filters=None):
-	filters = prepare_filters(filters)
-	filters.group_by = filters.group_by or "Day"
-	if filters.group_by not in GROUP_BY:
-		frappe.throw(_("Group By must be one of {0}.").format(", ".join(GROUP_BY)))
+	filters = prepare_filters(filters, REPORT)
 	data = get_data(filters)
 	return get_columns(filters), data, None, get_chart(data, filters.group_by == "Day"), get_summary(data)
 
@@ -95,13 +91,15 @@ def get_columns(filters) -> list[dict]:
 
 def get_chart(data, by_day: bool) -> dict:
 	labels = [frappe.format(row.group_value, "Date") if by_day else row.group_value for row in data]
-	return bar_chart(
+	chart = bar_chart(
 		labels,
 		{
 			_("Missed Inbound"): [row.missed for row in data],
 			_("Called Back"): [row.called_back for row in data],
 		},
 	)
+	chart["heading"] = _("Missed Inbound Calls and Call-backs")
+	return chart
 
 
 def get_summary(data) -> list[dict]:
