@@ -78,8 +78,8 @@ class TestLeadPermission(IntakeTestCase):
 			response = self.assertNothingWritten(
 				lambda status=status: self.post(agent_3, "log_call", lead=other, call_status=status), other
 			)
-			# Frappe's own User Permission check refuses the link before our controller runs
-			self.assertRefused(response, 403, "does not have access")
+			# refused before Frappe's link check, the same answer as for a Lead that does not exist
+			self.assertRefused(response, 403, "You may not log calls on Lead")
 		response = self.post(agent_3, "log_call", lead=self.lead, call_status="busy", call_time=ago(2))
 		self.assertEqual(response.status_code, 200, response.text)
 
