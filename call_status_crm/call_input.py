@@ -147,6 +147,8 @@ def call_response(doc) -> dict:
 		"duration": doc.duration,
 		"is_connected": bool(doc.is_connected),
 		"follow_up": doc.follow_up,
+		# Warn mode: the call broke a calling rule and was logged anyway (DESIGN.md §8)
+		"calling_rule_warning": doc.flags.calling_rule_warning or None,
 		"lead_status_now": (doc.flags.lead_status_now or frappe.db.get_value("Lead", doc.lead, "status"))
 		if doc.lead
 		else None,

@@ -50,6 +50,8 @@ def add_call_indexes() -> None:
 		["outcome", "call_date", "direction", "agent", "branch", "call_time", "called_back_at"],
 		"missed_calls_index",
 	)
+	# the calling rules' cap: outgoing calls to one number in the last 24 hours
+	frappe.db.add_index("Lead Call Log", ["phone_key", "direction", "call_time"], "phone_key_call_time_index")
 	for index in OBSOLETE_INDEXES:
 		if frappe.db.has_index("tabLead Call Log", index):
 			frappe.db.sql_ddl(f"ALTER TABLE `tabLead Call Log` DROP INDEX `{index}`")

@@ -1,6 +1,7 @@
 """Whitelisted API for the desk, diallers and AI agents (DESIGN.md §7): one module per capability, every
 endpoint re-exported here so that each `/api/method/call_status_crm.api.<method>` path stays as it is."""
 
+from call_status_crm.api.calling_rules import MissingCallTargetError, check_call
 from call_status_crm.api.calls import (
 	end_call,
 	get_lead_status_choices,
@@ -22,6 +23,8 @@ __all__ = [
 	"CALL_STATUS_API_FIELDS",
 	"InvalidAudienceError",
 	"InvalidDirectionError",
+	"MissingCallTargetError",
+	"check_call",
 	"end_call",
 	"get_call_statuses",
 	"get_lead_status_choices",

@@ -23,6 +23,7 @@ from call_status_crm.assignment import (
 	reassign,
 )
 from call_status_crm.core.reassignment import AgentPicker, LeadCandidate, is_due
+from call_status_crm.do_not_call import listed_leads
 from call_status_crm.jobs import dispatch
 from call_status_crm.leads import lock_leads
 from call_status_crm.recycling import count_due, due_leads, get_candidates, make_picker, rules_of, update_due
@@ -84,6 +85,7 @@ def _run(now) -> dict:
 		"due": 0,
 		"skipped_changed": 0,
 		"skipped_no_agent": 0,
+		"skipped_do_not_call": 0,
 		"failed": 0,
 		"started_at": str(started),
 	}
@@ -99,6 +101,10 @@ def _run(now) -> dict:
 			after = batch[-1]
 			candidates = get_candidates([name for _due, name in batch], settings)
 			due = [lead for lead in candidates if is_due(lead, rules, now)]
+			# a lead on the Do Not Call list (or in Do Not Contact) is never recycled (DESIGN.md §8)
+			listed = listed_leads([lead.name for lead in due])
+			due = [lead for lead in due if lead.name not in listed]
+			summary["skipped_do_not_call"] += len(listed)
 			summary["examined"] += len(batch)
 			for outcome in reassign_batch(due, picker, settings, now).values():
 				summary[outcome] += 1

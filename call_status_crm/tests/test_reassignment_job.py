@@ -127,3 +127,19 @@ class TestReassignmentJob(ReassignmentTestCase):
 		lead = not_picked_lead("CSC Owner Lead")
 		reassignment.run()
 		self.assertEqual(frappe.db.get_value("Lead", lead, "lead_owner"), AGENT_2)
+
+	def test_a_lead_on_the_do_not_call_list_is_never_recycled(self):
+		listed = make_lead("CSC Listed Lead", mobile_no="+1 212 555 0187").name
+		CREATED_LEADS.append(listed)
+		frappe.set_user(AGENT)
+		make_call(listed, "busy", call_time=add_to_date(now_datetime(), minutes=-40))
+		frappe.set_user("Administrator")
+		entry = frappe.get_doc(
+			{"doctype": "Do Not Call", "phone": "+1 212 555 0187", "reason": "Asked"}
+		).insert()
+		self.addCleanup(lambda: (frappe.db.delete("Do Not Call", entry.name), frappe.db.commit()))
+		due = not_picked_lead("CSC Unlisted Lead")
+		summary = reassignment.run()
+		self.assertEqual((summary["reassigned"], summary["skipped_do_not_call"]), (1, 1))
+		self.assertEqual(reassignments(listed), [])
+		self.assertEqual(len(reassignments(due)), 1)

@@ -19,3 +19,27 @@ frappe.ui.form.on("Lead", {
 		frm.page.set_inner_btn_group_as_primary?.(__("Calls"));
 	},
 });
+
+// Calling rules (DESIGN.md §8): the lead's local time, and whether it may be called now (else why and
+// when next, in the lead's time), from the server's check_call.
+frappe.ui.form.on("Lead", {
+	onload(frm) {
+		const field = frm.fields_dict.call_timezone;
+		if (!field?.set_data) return;
+		frappe
+			.xcall("frappe.core.doctype.user.user.get_timezones")
+			.then((r) => field.set_data(r.timezones || []));
+	},
+	refresh(frm) {
+		if (frm.is_new() || !frappe.model.can_create("Lead Call Log")) return;
+		frappe
+			.xcall("call_status_crm.api.check_call", { lead: frm.doc.name }, "GET")
+			.then((answer) => {
+				if (!answer?.enabled) return;
+				frm.dashboard.set_headline_alert(
+					call_status_crm.calling_rules_html(answer),
+					answer.allowed ? "green" : "orange"
+				);
+			});
+	},
+});

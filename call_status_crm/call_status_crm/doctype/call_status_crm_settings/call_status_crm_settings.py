@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from call_status_crm import calling_rule_settings
 from call_status_crm.core.lead_options import DEFAULT_PROTECTED_LEAD_STATUSES, join_options, split_options
 from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP, row_fits, uncovered
 from call_status_crm.leads import validate_lead_status_option as validate_option
@@ -74,6 +75,18 @@ class CallStatusCRMSettings(Document):
 		self.validate_connected_lead_status()
 		self.validate_recycle_rules()
 		self.validate_telephony_status_map()
+		self.set_calling_rule_defaults()
+		self.validate_calling_window()
+		self.validate_calling_window_rules()
+
+	def set_calling_rule_defaults(self):
+		calling_rule_settings.apply_defaults(self)
+
+	def validate_calling_window(self):
+		calling_rule_settings.validate_calling_window(self)
+
+	def validate_calling_window_rules(self):
+		calling_rule_settings.validate_calling_window_rules(self)
 
 	def validate_protected_lead_statuses(self):
 		statuses = split_options(self.protected_lead_statuses)

@@ -26,6 +26,7 @@ COMPUTED_FIELDS = (
 	"phone_key",
 	"telephony_status",
 	"telephony_unmapped",
+	"broke_calling_rule",
 )
 # What only a manager may change once the edit window is over (the note and follow-up stay the agent's).
 CORRECTABLE_FIELDS = (

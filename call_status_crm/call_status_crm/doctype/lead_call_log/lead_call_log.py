@@ -5,7 +5,7 @@ import frappe
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from call_status_crm import permissions
+from call_status_crm import calling_rules, permissions
 from call_status_crm.call_status_crm.doctype.lead_call_log.call_access import CallAccess
 from call_status_crm.call_status_crm.doctype.lead_call_log.call_checks import CallChecks
 from call_status_crm.calls import next_call_number, update_callback_times
@@ -106,11 +106,13 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		self.set_campaign()
 		self.set_previous_lead_status()
 		self.warn_connected_without_duration()
+		self.enforce_calling_rules()
 
 	def on_update(self):
 		before = self.get_doc_before_save()
 		locked = self.flags.locked_leads or {}
 		ensure_follow_up(self)
+		calling_rules.after_call(self)
 		if self.lead:
 			stayed = before and before.lead == self.lead
 			self.flags.lead_status_now = sync_lead(
@@ -136,6 +138,9 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		if status is None or status.name != self.call_status:
 			status = self.flags.status_doc = frappe.get_cached_doc("Call Status", self.call_status)
 		return status
+
+	def enforce_calling_rules(self):
+		calling_rules.enforce(self)
 
 	def value_changed(self, fieldname: str) -> bool:
 		return self.is_new() or self.has_value_changed(fieldname)
