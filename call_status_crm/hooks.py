@@ -33,6 +33,7 @@ doc_events = {
 		"validate": [
 			"call_status_crm.integrations.erpnext.lead.keep_call_fields",
 			"call_status_crm.integrations.erpnext.lead.set_phone_keys",
+			"call_status_crm.integrations.erpnext.lead_timezone.set_call_timezone",
 		],
 		"on_update": "call_status_crm.integrations.erpnext.lead.update_recycle_due_at",
 	},
@@ -78,6 +79,9 @@ scheduler_events = {
 	},
 }
 app_include_js = "call_status_crm.bundle.js"
+# the desk: call statuses' titles for every Link (no bare codes), and the Call Center workspace after login
+boot_session = "call_status_crm.desk.boot_session"
+on_session_creation = ["call_status_crm.desk.set_home_page"]
 
 # a 503 from a call write that stayed deadlocked tells the client when to send again
 after_request = ["call_status_crm.calls.add_retry_after"]

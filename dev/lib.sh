@@ -15,6 +15,26 @@ die() {
 	exit 1
 }
 
+# The Python the unit tier runs on: python3 when it has what the tier needs (pytest, phonenumbers), else a
+# project virtualenv (.venv, gitignored) made once with them, since Debian's own python3 refuses
+# `pip install` outside one. Prints the interpreter's path; says what it installs on stderr.
+UNIT_REQUIREMENTS=("pytest>=7" phonenumbers)
+unit_python() {
+	local venv="$REPO_DIR/.venv"
+	if python3 -c "import pytest, phonenumbers" 2>/dev/null; then
+		command -v python3
+		return
+	fi
+	if ! "$venv/bin/python" -c "import pytest, phonenumbers" 2>/dev/null; then
+		say "python3 lacks pytest or phonenumbers: installing them into $venv" >&2
+		[ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2 ||
+			die "could not make a virtualenv with python3 -m venv (apt-get install python3-venv)"
+		"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${UNIT_REQUIREMENTS[@]}" >&2 ||
+			die "could not install ${UNIT_REQUIREMENTS[*]} into $venv"
+	fi
+	echo "$venv/bin/python"
+}
+
 have_bench() { [ -x "$BENCH_PATH/env/bin/python" ] && [ -d "$BENCH_PATH/apps/frappe" ] && [ -d "$BENCH_PATH/sites" ]; }
 
 # The bench CLI when it is installed; otherwise Frappe's own entry point, which is what bench calls.

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from call_status_crm.core.statuses import (
 	DIRECTIONS,
 	OUTCOMES,
@@ -146,3 +148,21 @@ def test_visible_statuses_sorted_by_sort_order_then_title_then_code():
 	assert [s["code"] for s in visible_statuses(statuses, "agent", "Outgoing")] == ["first", "a", "b", "z"]
 	assert [s["code"] for s in visible_statuses(statuses, "agent")] == ["in", "first", "a", "b", "z"]
 	assert sort_key({"code": "x"}) == (0, "", "x")
+
+
+def test_statuses_offered_for_a_direction_each_have_their_own_color():
+	statuses = [spec.as_record() for spec in SYSTEM_STATUSES]
+	for audience in ("agent", "ai_agent"):
+		for direction in ("Outgoing", "Incoming"):
+			colors = [s["indicator_color"] for s in visible_statuses(statuses, audience, direction)]
+			assert len(colors) == len(set(colors)), (audience, direction, colors)
+
+
+def test_statuses_next_to_each_other_never_share_a_color():
+	ordered = sorted((spec.as_record() for spec in SYSTEM_STATUSES), key=sort_key)
+	for before, after in pairwise(ordered):
+		assert before["indicator_color"] != after["indicator_color"], (before["code"], after["code"])
+	busy, no_answer = (
+		next(s for s in SYSTEM_STATUSES if s.code == code).indicator_color for code in ("busy", "no_answer")
+	)
+	assert busy != no_answer

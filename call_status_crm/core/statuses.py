@@ -73,11 +73,13 @@ def _spec(n, code, title, direction, outcome, lead_status, shown, color, **flags
 	return StatusSpec(code, title, direction, outcome, lead_status, shown, n * 10, color, **flags)
 
 
-# DESIGN.md §2: the system catalogue, in its order (sort_order 10, 20, …).
+# DESIGN.md §2: the system catalogue, in its order (sort_order 10, 20, …). The statuses an agent is offered
+# for one direction each have a color of their own, and no two statuses next to each other in sort order
+# share one (a stacked chart shows each as its own block); the color is a default: admins own it, so a new default reaches new sites only.
 SYSTEM_STATUSES: tuple[StatusSpec, ...] = (
 	_spec(1, "called", "Called", "Any", "Connected", None, True, "Green"),
-	_spec(2, "busy", "Busy", "Outgoing", "Attempt", "Not Picked", True, "Orange"),
-	_spec(3, "no_answer", "No Answer", "Outgoing", "Attempt", "Not Picked", True, "Orange"),
+	_spec(2, "busy", "Busy", "Outgoing", "Attempt", "Not Picked", True, "Red"),
+	_spec(3, "no_answer", "No Answer", "Outgoing", "Attempt", "Not Picked", True, "Yellow"),
 	_spec(4, "missed", "Missed", "Incoming", "Missed", "Missed", True, "Red"),
 	_spec(5, "in_progress", "In-progress", "Any", "Live", None, False, "Blue"),
 	_spec(
@@ -91,21 +93,23 @@ SYSTEM_STATUSES: tuple[StatusSpec, ...] = (
 		"Connected",
 		"Followups",
 		True,
-		"Purple",
+		"Pink",
 		requires_note=True,
 		requires_follow_up=True,
 	),
-	_spec(8, "rejected", "Rejected", "Any", "Attempt", "Not Picked", True, "Red"),
-	_spec(9, "voicemail", "Voicemail", "Any", "Attempt", "Not Picked", True, "Yellow"),
+	_spec(8, "rejected", "Rejected", "Any", "Attempt", "Not Picked", True, "Orange"),
+	_spec(9, "voicemail", "Voicemail", "Any", "Attempt", "Not Picked", True, "Cyan"),
 	_spec(10, "canceled", "Canceled", "Outgoing", "Failed", None, False, "Gray"),
 	_spec(11, "unavailable", "Unavailable", "Incoming", "Missed", "Missed", False, "Red"),
-	_spec(12, "ivr_drop", "Dropped in IVR", "Incoming", "Missed", "Missed", False, "Red"),
-	_spec(13, "welcome_drop", "Dropped at welcome message", "Incoming", "Missed", "Missed", False, "Red"),
-	_spec(14, "not_set_up", "Call not set up (out of hours)", "Incoming", "Missed", "Missed", False, "Red"),
-	_spec(15, "qualified", "Qualified", "Any", "Connected", "Interested", True, "Green"),
+	_spec(12, "ivr_drop", "Dropped in IVR", "Incoming", "Missed", "Missed", False, "Orange"),
+	_spec(13, "welcome_drop", "Dropped at welcome message", "Incoming", "Missed", "Missed", False, "Yellow"),
+	_spec(
+		14, "not_set_up", "Call not set up (out of hours)", "Incoming", "Missed", "Missed", False, "Purple"
+	),
+	_spec(15, "qualified", "Qualified", "Any", "Connected", "Interested", True, "Blue"),
 	_spec(16, "disqualified", "Disqualified", "Any", "Connected", "Not Interested", True, "Gray"),
-	_spec(17, "call_terminated", "Call terminated", "Outgoing", "Failed", None, False, "Gray"),
-	_spec(18, "not_accepted", "Not accepted by operator", "Any", "Failed", None, False, "Gray"),
+	_spec(17, "call_terminated", "Call terminated", "Outgoing", "Failed", None, False, "Pink"),
+	_spec(18, "not_accepted", "Not accepted by operator", "Any", "Failed", None, False, "Cyan"),
 	_spec(
 		19,
 		"post_processing_incomplete",
@@ -116,7 +120,7 @@ SYSTEM_STATUSES: tuple[StatusSpec, ...] = (
 		False,
 		"Gray",
 	),
-	_spec(20, "missed_by_system", "Missed by the system", "Any", "Failed", None, False, "Gray"),
+	_spec(20, "missed_by_system", "Missed by the system", "Any", "Failed", None, False, "Purple"),
 )
 
 SYSTEM_STATUS_CODES = frozenset(spec.code for spec in SYSTEM_STATUSES)

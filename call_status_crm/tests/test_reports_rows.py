@@ -55,7 +55,15 @@ class TestCallReportRows(CallReportsTestCase):
 				("Follow up", [0, 0, 1]),
 			],
 		)
-		self.assertEqual(chart["colors"], ["#59ba8b", "#e86c13", "#e86c13", "#e03636", "#9c45e3"])
+		colors = frappe.get_all("Call Status", fields=["name", "indicator_color"], as_list=True)
+		self.assertEqual(
+			chart["colors"],
+			[
+				INDICATOR_HEX[dict(colors)[code]]
+				for code in ("called", "busy", "no_answer", "missed", "follow_up")
+			],
+		)
+		self.assertEqual(chart["heading"], "Calls by Status per Period")
 		# the status "Missed" and the calls of every missed outcome are two columns, labelled apart
 		self.assertEqual(
 			[c["label"] for c in columns],

@@ -34,6 +34,9 @@ class TestCallCenterWorkspace(CallTestCase):
 		from call_status_crm.tests.utils import AGENT_3
 
 		# at noon: a call a second ago is today's (and this month's) whenever the test runs
+		# the colors this test reads (the site's may differ from the catalogue's: admins own them)
+		for code, color in (("called", "Green"), ("busy", "Orange"), ("missed", "Red")):
+			frappe.db.set_value("Call Status", code, "indicator_color", color)
 		with self.freeze_time(f"{today()} 12:00:00"):
 			lead = make_lead("CSC Card Lead").name
 			frappe.set_user(AGENT_3)
@@ -57,6 +60,25 @@ class TestCallCenterWorkspace(CallTestCase):
 		chart = frappe.get_doc("Dashboard Chart", "Calls by Status")
 		self.assertEqual((chart.chart_type, chart.source, chart.type), ("Custom", "Calls by Status", "Bar"))
 		self.assertEqual(frappe.parse_json(chart.custom_options)["colors"], list(INDICATOR_HEX.values()))
+
+	def test_the_workspace_widgets_come_in_one_answer_to_whoever_frappe_shows_them(self):
+		from call_status_crm.dashboard import WORKSPACE_WIDGETS, get_workspace_widgets
+		from call_status_crm.tests.utils import MANAGER, make_user
+
+		outsider = make_user("csc.no.call.role@example.com", [])
+		everyone = [name for names in WORKSPACE_WIDGETS.values() for name in names]
+		for user, expected in ((AGENT, everyone), (MANAGER, everyone), (outsider, None)):
+			frappe.set_user(user)
+			# what Frappe's own check of each widget (its `getdoc`) allows
+			allowed = [
+				name
+				for doctype, names in WORKSPACE_WIDGETS.items()
+				for name in names
+				if frappe.has_permission(doctype, doc=name)
+			]
+			self.assertEqual([widget.name for widget in get_workspace_widgets()], allowed, user)
+			if expected:
+				self.assertEqual(allowed, expected, user)
 
 	def test_every_number_card_shows_an_agent_with_an_employee_record_their_own_figure(self):
 		from frappe.desk.desktop import get_desktop_page

@@ -5,9 +5,26 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
+import {
+	open_page,
+	without_realtime_races,
+	open_form,
+	frappe_slug,
+	open_log_call,
+	wait_dialog,
+	field,
+	effect,
+	pick_status,
+	save_call,
+	lead_status,
+	list_headers,
+	open_list,
+} from "./lib.mjs";
+import { stumble_checks } from "./stumbles.mjs";
+
 const { BASE_URL, SITE, ARTIFACTS = "/tmp/csc-browser-artifacts", BENCH_PATH } = process.env;
 const SEED = JSON.parse(process.env.SEED);
-const { agent: AGENT, manager: MANAGER, password: PASSWORD, leads: LEADS } = SEED;
+const { agent: AGENT, manager: MANAGER, leads: LEADS } = SEED;
 
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -25,124 +42,6 @@ const browser = await chromium.launch({
 
 const checks = [];
 const check = (name, user, fn) => checks.push({ name, user, fn });
-
-// A fresh, logged-in page whose console errors and page errors are collected. `expect_errors` lets one
-// step accept the console errors it causes on purpose (a refused request), by pattern, once each.
-async function open_page(context, user) {
-	const page = await context.newPage();
-	page.setDefaultTimeout(20000);
-	// (the browser resolves the site's name to 127.0.0.1; Node's own requests would not)
-	await page.goto(`${BASE_URL}/login`);
-	const status = await page.evaluate(
-		([usr, pwd]) =>
-			fetch("/api/method/login", {
-				method: "POST",
-				headers: { "Content-Type": "application/x-www-form-urlencoded" },
-				body: new URLSearchParams({ usr, pwd }),
-			}).then((r) => r.status),
-		[user, PASSWORD]
-	);
-	assert.equal(status, 200, `login as ${user}`);
-	page.errors = [];
-	page.expected = [];
-	const record = (text) => {
-		const index = page.expected.findIndex((pattern) => pattern.test(text));
-		if (index >= 0) page.expected.splice(index, 1);
-		else page.errors.push(text);
-	};
-	page.on("console", (message) => {
-		if (message.type() === "error") record(message.text());
-	});
-	page.on("pageerror", (error) => record(`pageerror: ${error.stack || error}`));
-	// the browser's "Failed to load resource" line does not say which: keep the failed requests' URLs
-	page.failed_requests = [];
-	page.on("response", (response) => {
-		if (response.status() >= 400) {
-			page.failed_requests.push(
-				`${response.status()} ${response.request().method()} ${response.url()}`
-			);
-		}
-	});
-	return page;
-}
-
-// Frappe's realtime client polls socket.io until its websocket is up; a poll still in flight when the
-// page navigates or the websocket takes over is answered 400 ("Session ID unknown") and the browser logs
-// "Failed to load resource … 400". That is the transport's race, not an error of the app: such lines are
-// dropped, one per such 400 response, and nothing else.
-function without_realtime_races(page) {
-	let races = page.failed_requests.filter((r) =>
-		/^400 \w+ \S+\/socket\.io\/\?.*sid=/.test(r)
-	).length;
-	return page.errors.filter((text) => {
-		if (
-			races > 0 &&
-			/Failed to load resource: the server responded with a status of 400/.test(text)
-		) {
-			races -= 1;
-			return false;
-		}
-		return true;
-	});
-}
-
-async function open_form(page, doctype, name) {
-	await page.goto(`${BASE_URL}/app/${frappe_slug(doctype)}/${encodeURIComponent(name)}`);
-	await page.waitForFunction(
-		([doctype, name]) =>
-			window.cur_frm?.doctype === doctype &&
-			cur_frm.doc?.name === name &&
-			!cur_frm.is_dirty() &&
-			document.querySelector(".page-head .page-title .title-text")?.offsetParent,
-		[doctype, name]
-	);
-	// the form's refresh (custom buttons, intro) has run once the page actions are drawn
-	await page.waitForTimeout(300);
-}
-
-const frappe_slug = (doctype) => doctype.toLowerCase().replace(/ /g, "-");
-
-async function open_log_call(page) {
-	await page.getByRole("button", { name: "Calls" }).click();
-	await page.getByText("Log Call", { exact: true }).click();
-	return wait_dialog(page);
-}
-
-async function wait_dialog(page) {
-	const dialog = page.locator(".modal.show", { hasText: "Log Call with" });
-	await dialog.waitFor();
-	await page.waitForFunction(
-		() => document.querySelectorAll('.modal.show [data-fieldname="call_status"] option').length > 1
-	);
-	return dialog;
-}
-
-const field = (dialog, name) => dialog.locator(`div.frappe-control[data-fieldname="${name}"]`);
-const effect = (dialog) => field(dialog, "lead_status_effect").innerText();
-
-async function pick_status(page, dialog, label) {
-	await field(dialog, "call_status").locator("select").selectOption({ label });
-	await page.waitForTimeout(150);
-}
-
-async function save_call(page, dialog) {
-	await dialog.getByRole("button", { name: "Save Call" }).click();
-	await dialog.waitFor({ state: "hidden" });
-}
-
-const lead_status = (page) => page.evaluate(() => cur_frm.doc.status);
-
-const list_headers = (page) =>
-	page
-		.locator(".list-row-head .list-row-col")
-		.evaluateAll((cols) => cols.map((col) => col.innerText.trim()).filter(Boolean));
-
-async function open_list(page, doctype) {
-	await page.setViewportSize({ width: 1920, height: 1000 });
-	await page.goto(`${BASE_URL}/app/${frappe_slug(doctype)}`);
-	await page.locator(".frappe-list .result, .frappe-list .no-result").first().waitFor();
-	await page.waitForTimeout(500);
-}
 
 for (const [user, suffix] of [
 	[AGENT, ""],
@@ -181,6 +80,7 @@ check(
 		const headers = await list_headers(page);
 		for (const label of [
 			"Lead Name",
+			"Direction",
 			"Call Time",
 			"Duration (Seconds)",
 			"Agent",
@@ -213,6 +113,8 @@ for (const report of [
 		await page.locator(".report-wrapper .dt-row-0, .report-wrapper .no-result").first().waitFor();
 		await page.waitForTimeout(800);
 		assert.equal(await page.locator(".modal.show", { hasText: "permission" }).count(), 0);
+		// the server shows an agent their own calls whatever an Agent filter says: they get none
+		assert.equal(await page.evaluate(() => !!frappe.query_report.get_filter("agent")), false);
 		const agents = await page.evaluate(() =>
 			(frappe.query_report.data || []).map((row) => row.agent).filter(Boolean)
 		);
@@ -406,8 +308,10 @@ check("(e) settings: Run now queues a run that fills the last run", MANAGER, asy
 		.locator(".alert-message, .desk-alert", { hasText: /Re-assignment run/ })
 		.first()
 		.waitFor();
-	execFileSync("bench", ["--site", SITE, "worker", "--queue", "long", "--burst"], {
-		cwd: BENCH_PATH,
+	// bench as dev/lib.sh finds it (the bench CLI, or Frappe's own entry point when it is not on PATH)
+	const bench = ["-c", 'source "$LIB_SH" && bench_cmd "$@"', "bench"];
+	execFileSync("bash", [...bench, "--site", SITE, "worker", "--queue", "long", "--burst"], {
+		env: { ...process.env, BENCH_PATH },
 		stdio: "ignore",
 		timeout: 120000,
 	});
@@ -416,15 +320,20 @@ check("(e) settings: Run now queues a run that fills the last run", MANAGER, asy
 	await page.waitForFunction((before) => (cur_frm.doc.last_run_at || "") !== before, before);
 	const summary = await page.evaluate(() => cur_frm.doc.last_run_summary || "");
 	assert.match(summary, /"reassigned"/);
+	// shown in words, not as JSON
+	const shown = await page.locator('[data-fieldname="last_run_summary_html"]').innerText();
+	assert.match(shown, /due leads re-assigned/);
+	assert.doesNotMatch(shown, /[{}"]/);
 	await page.screenshot({ path: `${ARTIFACTS}/settings-after-run.png` });
 });
+
+stumble_checks(check);
 
 let passed = 0;
 let failed = 0;
 for (const { name, user, fn } of checks) {
-	const context = await browser.newContext({
-		viewport: { width: 1400, height: 1000 },
-	});
+	// a laptop's screen
+	const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
 	let page = { errors: [], screenshot: async () => {} };
 	try {
 		page = await open_page(context, user);

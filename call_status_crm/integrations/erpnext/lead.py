@@ -138,7 +138,17 @@ def get_timeline_content(doctype: str, docname: str) -> list[dict]:
 	calls = frappe.get_list(
 		"Lead Call Log",
 		filters={"lead": docname},
-		fields=["name", "call_time", "call_status", "direction", "duration", "agent", "note", "follow_up_at"],
+		fields=[
+			"name",
+			"call_time",
+			"call_status",
+			"lead_status",
+			"direction",
+			"duration",
+			"agent",
+			"note",
+			"follow_up_at",
+		],
 		order_by="call_time desc",
 		limit=100,
 	)
@@ -151,6 +161,8 @@ def get_timeline_content(doctype: str, docname: str) -> list[dict]:
 			call.duration or 0,
 			frappe.utils.get_fullname(call.agent),
 		)
+		if call.lead_status:  # what the call made the Lead
+			summary += " → " + frappe.bold(_(call.lead_status))
 		note = f"<div class='text-muted'>{frappe.utils.escape_html(call.note)}</div>" if call.note else ""
 		link = f"<a href='/app/lead-call-log/{call.name}'>{call.name}</a>"
 		content.append(

@@ -1,5 +1,7 @@
 // App-wide desk code (every desk page): the Log Call dialog and the filters every call report has.
+import "./keep_input";
 import "./log_call";
+import "./link_titles";
 
 frappe.provide("call_status_crm");
 
@@ -22,14 +24,60 @@ call_status_crm.callable_lead_statuses = function () {
 		.then((r) => r.message?.choices || []);
 };
 
+// A list of the app's shows `columns` columns (title, tags, status and its fields) on every screen, as
+// List View Settings > Total Fields would, unless an admin has set that: Frappe otherwise shows four at
+// 1366 pixels wide, which leaves a call list without its duration, agent or direction.
+call_status_crm.fit_list_columns = function (listview, columns) {
+	const settings = listview.list_view_settings || {};
+	if (settings.total_fields) return;
+	listview.list_view_settings = Object.assign(settings, { total_fields: columns });
+	listview.setup_columns();
+	listview.render_header(true);
+};
+
+// A call report's chart title (the chart's `heading` from the server), drawn above the chart.
+call_status_crm.show_chart_heading = function () {
+	const report = frappe.query_report;
+	const heading = report?.chart_options?.heading;
+	if (!report?.$chart) return;
+	report.$chart.prev(".csc-chart-heading").remove();
+	if (!heading || !report.$chart.is(":visible")) return;
+	$(`<div class="csc-chart-heading h6 text-muted" style="margin: var(--margin-md) var(--margin-md) 0"></div>`)
+		.text(heading)
+		.insertBefore(report.$chart);
+};
+
+// Frappe's report view empties its chart area and draws a new chart on every refresh without destroying the
+// old one, whose resize observer then redraws into a removed node (a console error when the page resizes,
+// as a 1366x768 screen does): the replaced chart is destroyed first.
+call_status_crm.destroy_replaced_charts = function (report) {
+	if (!report?.$chart || report.$chart.csc_destroys) return;
+	const empty = report.$chart.empty;
+	report.$chart.empty = function (...args) {
+		report.chart?.destroy?.();
+		report.chart = null;
+		return empty.apply(this, args);
+	};
+	report.$chart.csc_destroys = true;
+};
+
+// Call Center Manager and System Manager see every agent's calls; anyone else only their own.
+call_status_crm.is_call_manager = function () {
+	return frappe.user.has_role(["Call Center Manager", "System Manager"]);
+};
+
 // The filters every call report has (DESIGN.md §6). A Link filter on a doctype the user may not search
 // (an agent and Branch or Department) is left out: its search would be refused, and an agent's report is
-// their own calls anyway.
+// their own calls anyway. So is the Agent filter for anyone but a manager: the server shows an agent
+// their own calls whatever the filter says, so it could only mislead.
 call_status_crm.report_filters = function (extra = []) {
 	const can_search = (doctype) =>
 		frappe.model.can_read(doctype) || (frappe.boot.user.can_select || []).includes(doctype);
+	const manager = call_status_crm.is_call_manager();
 	return all_report_filters(extra).filter(
-		(df) => df.fieldtype !== "Link" || can_search(df.options)
+		(df) =>
+			(df.fieldtype !== "Link" || can_search(df.options)) &&
+			(df.fieldname !== "agent" || manager)
 	);
 };
 
@@ -73,3 +121,38 @@ function all_report_filters(extra) {
 		},
 	];
 }
+
+// The Call Center workspace draws each number card and chart from its document, which Frappe's widgets fetch
+// one `getdoc` at a time (about 0.2 s each, most of it Frappe's permission check of a Number Card). The app's
+// own widgets come in one request instead (call_status_crm.dashboard.get_workspace_widgets); they are not
+// kept in `locals`, so a form opened later loads its document as usual. Anything else, or a widget the
+// answer leaves out, goes through Frappe as before.
+const WORKSPACE_WIDGETS = {
+	"Number Card": ["Calls Today", "Connect Rate Today", "Missed Today"],
+	"Dashboard Chart": ["Calls by Status"],
+};
+let workspace_widgets = null;
+const with_doc = frappe.model.with_doc;
+
+frappe.model.with_doc = function (doctype, name, callback) {
+	if (!WORKSPACE_WIDGETS[doctype]?.includes(name) || locals[doctype]?.[name]) {
+		return with_doc.apply(this, arguments);
+	}
+	// the widgets of one visit share a request; the next visit asks again
+	if (!workspace_widgets) {
+		const request = frappe.call({
+			method: "call_status_crm.dashboard.get_workspace_widgets",
+			type: "GET",
+		});
+		workspace_widgets = Promise.resolve(request)
+			.then((r) => r.message || [])
+			.catch(() => []);
+		workspace_widgets.finally(() => setTimeout(() => (workspace_widgets = null), 1000));
+	}
+	return workspace_widgets.then((docs) => {
+		const doc = docs.find((d) => d.doctype === doctype && d.name === name);
+		if (!doc) return with_doc.call(frappe.model, doctype, name, callback);
+		callback?.(name);
+		return Object.assign({}, doc);
+	});
+};

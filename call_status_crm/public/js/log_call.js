@@ -1,6 +1,8 @@
 // The Log Call dialog (DESIGN.md §7), shared by the Lead form ("Calls > Log Call") and the Lead Call
 // Log form ("Call back"). It offers only the statuses agents may pick for the direction, says which
 // Lead status the call will set, and keeps the agent's input whenever the server refuses the call.
+import { effect_html } from "./log_call_effect";
+
 frappe.provide("call_status_crm");
 
 const DIRECTIONS = ["Outgoing", "Incoming"];
@@ -61,8 +63,9 @@ class LogCallDialog {
 					label: __("Lead Status"),
 					// Drawn visible with its options, hidden right after: a Select first drawn later
 					// would show no options once a value had been set on it (Frappe v15).
+					// a reached lead is never made not-reached: no recycled status (Not Picked, Missed)
 					options: [{ value: "", label: "" }].concat(
-						this.choices.choices.map((value) => ({ value, label: __(value) }))
+						this.connected_choices().map((value) => ({ value, label: __(value) }))
 					),
 					description: __("The call reached the Lead: pick what the Lead becomes."),
 					change: () => this.show_effect(),
@@ -82,6 +85,7 @@ class LogCallDialog {
 					label: __("Duration (Seconds)"),
 					default: 0,
 					non_negative: 1,
+					change: () => this.show_effect(),
 				},
 				{
 					fieldname: "phone",
@@ -116,13 +120,21 @@ class LogCallDialog {
 		this.dialog.onhide = () => {
 			if (this.guarded && !this.saved) setTimeout(() => this.dialog.show(), 0);
 		};
+		// nor Esc anywhere else (a required-field message, an open date picker) once something is typed
+		call_status_crm.keep_input(this.dialog, () => this.guarded);
+		// the 0-second warning follows the typing (not the blur, which would move the Save button)
+		this.dialog.get_field("duration").$input.on("input", () => this.show_effect());
+	}
+
+	connected_choices() {
+		return this.choices.choices.filter((value) => !this.choices.recycled.includes(value));
 	}
 
 	show() {
 		return this.load_choices().then(() => {
 			this.make();
 			this.dialog.show();
-			return this.load_statuses();
+			return this.load_statuses().then(() => this.dialog.mark_pristine());
 		});
 	}
 
@@ -202,35 +214,21 @@ class LogCallDialog {
 		this.show_effect();
 	}
 
-	// One line under the pickers: what the Lead's status will be once this call is saved.
+	// Under the pickers: what the Lead's status will be once this call is saved, and a warning before saving
+	// a connected call of 0 seconds (it counts as never connected).
 	show_effect() {
 		const status = this.get_status();
-		const now = this.lead_status_now;
-		const picked = this.dialog.get_value("lead_status");
-		let message = "";
-		let color = "gray";
-		if (status) {
-			const becomes = status.lead_status || (this.asks_lead_status(status) ? picked : "");
-			if (now && !this.choices.choices.includes(now)) {
-				message = __("The Lead keeps its status: {0} (a call does not change it)", [__(now)]);
-			} else if (becomes && becomes !== now) {
-				message = __("The Lead becomes: {0}", [__(becomes)]);
-				color = "blue";
-			} else if (now) {
-				message = __("The Lead stays: {0}", [__(now)]);
-			} else {
-				message = __("The Lead's status does not change");
-			}
-		}
-		this.dialog
-			.get_field("lead_status_effect")
-			.$wrapper.html(
-				message
-					? `<p class="lead-status-effect"><span class="indicator-pill ${color}">${frappe.utils.escape_html(
-							message
-					  )}</span></p>`
-					: ""
-			);
+		this.dialog.get_field("lead_status_effect").$wrapper.html(
+			effect_html({
+				status,
+				now: this.lead_status_now,
+				becomes:
+					status?.lead_status ||
+					(this.asks_lead_status(status) ? this.dialog.get_value("lead_status") : ""),
+				callable: this.choices.choices,
+				duration: this.dialog.get_field("duration").$input.val(),
+			})
+		);
 	}
 
 	save(values) {
@@ -276,6 +274,8 @@ class LogCallDialog {
 	on_refused() {
 		this.saving = false;
 		this.dialog.enable_primary_action();
+		// a status hidden meanwhile (or any other change) is no longer offered: the list is the server's
+		this.load_statuses();
 		const message = frappe.msg_dialog;
 		const showing = message?.$wrapper?.data("bs.modal")?._isShown;
 		if (!showing) return;
@@ -291,3 +291,37 @@ class LogCallDialog {
 		});
 	}
 }
+
+// Calling rules (DESIGN.md §8): before the agent dials, the dialog says why an outgoing call is not
+// allowed now and when it next is (in the lead's time). The server refuses it anyway in Block mode.
+const make_log_call_dialog = LogCallDialog.prototype.make;
+LogCallDialog.prototype.make = function () {
+	make_log_call_dialog.call(this);
+	show_calling_rules(this.dialog, this.opts);
+};
+
+function show_calling_rules(dialog, opts) {
+	if (!opts.lead && !opts.phone) return;
+	const $alert = $(`<div class="alert alert-warning small hide"></div>`).prependTo(dialog.$body);
+	const show = () => {
+		if (dialog.get_value("direction") !== "Outgoing") return $alert.addClass("hide");
+		const args = opts.lead ? { lead: opts.lead } : { phone: opts.phone };
+		if (opts.campaign) args.campaign = opts.campaign;
+		frappe.xcall("call_status_crm.api.check_call", args, "GET").then((answer) => {
+			const refused = answer?.enabled && !answer.allowed;
+			$alert.toggleClass("hide", !refused);
+			if (refused) $alert.html(call_status_crm.calling_rules_html(answer));
+		});
+	};
+	dialog.fields_dict.direction?.$input?.on("change", show);
+	show();
+}
+
+// "Local time: 23-11-2026 09:15 (America/New_York). May be called now." / "… Not now: <why and when>."
+call_status_crm.calling_rules_html = function (answer) {
+	const local = answer.local_time || "";
+	const when = `${frappe.datetime.str_to_user(local.slice(0, 10))} ${local.slice(11, 16)}`;
+	const here = __("Local time: {0} ({1}).", [when, frappe.utils.escape_html(answer.timezone)]);
+	const verdict = answer.allowed ? __("May be called now.") : __("Not now: {0}", [answer.message]);
+	return `${here} ${verdict}`;
+};

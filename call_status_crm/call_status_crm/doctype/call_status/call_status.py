@@ -4,9 +4,12 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.query_builder.functions import Max
 
 from call_status_crm.core.statuses import CATALOGUE_FIELDS, CODE_MAX_LENGTH, is_valid_code
 from call_status_crm.leads import validate_lead_status_option, validate_not_protected
+
+SORT_STEP = 10
 
 
 class InvalidCallStatusCodeError(frappe.ValidationError):
@@ -60,10 +63,22 @@ class CallStatus(Document):
 		status_title: DF.Data
 	# end: auto-generated types
 
+	def before_insert(self):
+		self.set_default_sort_order()
+
 	def validate(self):
 		self.validate_code()
 		self.validate_locked_fields()
 		self.validate_lead_status()
+
+	def set_default_sort_order(self):
+		"""A new status with no sort order goes after the last one (in steps of 10, as the catalogue), so it
+		never jumps ahead of the statuses agents already know."""
+		if self.sort_order or self.flags.from_catalogue:
+			return
+		status = frappe.qb.DocType("Call Status")
+		last = frappe.qb.from_(status).select(Max(status.sort_order)).run()[0][0] or 0
+		self.sort_order = (int(last) // SORT_STEP + 1) * SORT_STEP
 
 	def validate_code(self):
 		if not is_valid_code(self.code):
@@ -120,6 +135,12 @@ class CallStatus(Document):
 			validate_lead_status_option(self.lead_status, _("Lead Status"), InvalidLeadStatusError)
 			validate_not_protected(self.lead_status, _("Lead Status"))
 
+	def on_update(self):
+		clear_desk_titles()
+
+	def after_delete(self):
+		clear_desk_titles()
+
 	def before_rename(self, old, new, merge=False):
 		frappe.throw(
 			_("Call status {0} cannot be renamed: its code is fixed when it is created.").format(
@@ -148,3 +169,9 @@ class CallStatus(Document):
 				exc=CallStatusInUseError,
 				title=_("Cannot Delete"),
 			)
+
+
+def clear_desk_titles() -> None:
+	"""The desk reads every status's title from its boot (`desk.boot_session`): a change reaches each user
+	at their next page load."""
+	frappe.cache.delete_key("bootinfo")

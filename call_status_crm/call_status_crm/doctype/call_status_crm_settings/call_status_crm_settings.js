@@ -26,6 +26,7 @@ frappe.ui.form.on("Call Status CRM Settings", {
 
 	refresh(frm) {
 		show_telephony_gaps(frm);
+		show_last_run(frm);
 		frm.add_custom_button(__("Run now"), () => {
 			frappe.call("call_status_crm.jobs.reassignment.run_now").then(({ message }) => {
 				frappe.show_alert({
@@ -58,4 +59,50 @@ function show_telephony_gaps(frm) {
 		);
 	}
 	frm.dashboard.set_headline_alert(lines.join("<br>"), "orange");
+}
+
+// The last re-assignment run in words (the stored summary is JSON, for integrations).
+function show_last_run(frm) {
+	const field = frm.get_field("last_run_summary_html");
+	if (!field) return;
+	let summary = {};
+	try {
+		summary = JSON.parse(frm.doc.last_run_summary || "{}") || {};
+	} catch (e) {
+		summary = {};
+	}
+	const lines = [];
+	if (summary.skipped_run) {
+		lines.push(__("Skipped: another run was still going."));
+	} else if (frm.doc.last_run_at) {
+		lines.push(
+			__("{0} of {1} due leads re-assigned.", [summary.reassigned || 0, summary.due || 0])
+		);
+		const skipped = [
+			[summary.skipped_changed, (n) => __("{0} skipped: called or changed meanwhile", [n])],
+			[summary.skipped_no_agent, (n) => __("{0} skipped: no agent available", [n])],
+			[summary.skipped_do_not_call, (n) => __("{0} skipped: on the Do Not Call list", [n])],
+			[summary.failed, (n) => __("{0} failed (see the Error Log)", [n])],
+		];
+		for (const [count, message] of skipped) {
+			if (count) lines.push(message(count));
+		}
+		if (summary.finished_at) {
+			lines.push(
+				__("Finished {0}, in {1} s.", [
+					frappe.datetime.str_to_user(summary.finished_at.split(".")[0]),
+					format_number(summary.seconds || 0, null, 1),
+				])
+			);
+		}
+	} else {
+		lines.push(__("Re-assignment has not run yet."));
+	}
+	field.$wrapper.html(
+		`<div class="form-group"><div class="clearfix"><label class="control-label">${__(
+			"Last Run Summary"
+		)}</label></div><div class="text-muted small">${lines
+			.map((line) => `<div>${frappe.utils.escape_html(line)}</div>`)
+			.join("")}</div></div>`
+	);
 }

@@ -5,19 +5,22 @@ frappe.ui.form.on("Lead Call Log", {
 	setup(frm) {
 		frm.set_query("call_status", () => ({
 			query: "call_status_crm.api.search_call_statuses",
-			filters: {
-				audience: frm.doc.source === "AI Agent" ? "ai_agent" : "agent",
-				direction: frm.doc.direction,
-				all: frm.doc.source === "Manual" || frm.doc.source === "AI Agent" ? 0 : 1,
-			},
+			filters: status_filters(frm),
 		}));
-		call_status_crm.callable_lead_statuses().then((statuses) => {
-			frm.set_df_property("lead_status", "options", [""].concat(statuses));
-		});
+		// (the choices are for whoever may log a call; a reader sees the stored value)
+		frm.lead_status_choices = frappe.model.can_create("Lead Call Log")
+			? frappe
+					.call({ method: "call_status_crm.api.get_lead_status_choices", type: "GET" })
+					.then((r) => r.message)
+			: Promise.resolve(null);
+		set_lead_status_options(frm);
 	},
 
 	refresh(frm) {
-		if (frm.is_new()) return;
+		if (frm.is_new()) {
+			if (frm.doc.lead && !frm.doc.phone) set_phone_from_lead(frm);
+			return;
+		}
 		show_status_badge(frm);
 		if (is_missed_inbound(frm.doc) && frm.doc.called_back_at) {
 			frm.set_intro(
@@ -38,16 +41,23 @@ frappe.ui.form.on("Lead Call Log", {
 		}
 	},
 
+	lead(frm) {
+		if (frm.doc.lead && !frm.doc.phone) set_phone_from_lead(frm);
+	},
+
 	call_status(frm) {
 		if (!frm.doc.call_status) return;
 		frappe.db
 			.get_value("Call Status", frm.doc.call_status, [
 				"lead_status",
+				"outcome",
 				"requires_note",
 				"requires_follow_up",
 			])
 			.then(({ message }) => {
 				if (!message) return;
+				frm.call_status_outcome = message.outcome;
+				set_lead_status_options(frm);
 				frm.set_value("lead_status", message.lead_status || "");
 				frm.set_df_property("lead_status", "read_only", message.lead_status ? 1 : 0);
 				frm.set_df_property("note", "reqd", message.requires_note);
@@ -64,6 +74,37 @@ frappe.ui.form.on("Lead Call Log", {
 		frm.set_value("call_status", "");
 	},
 });
+
+// The statuses the form offers are the Log Call dialog's: those shown to the user's audience for the call's
+// direction. Only a manager or an integration, on a dialler's or telephony call, may pick any status.
+function status_filters(frm) {
+	const source = frm.doc.source || (frappe.user.has_role("AI Call Agent") ? "AI Agent" : "Manual");
+	const trusted = frappe.user.has_role(["Call Center Manager", "System Manager", "Call Integration"]);
+	return {
+		audience: source === "AI Agent" ? "ai_agent" : "agent",
+		direction: frm.doc.direction,
+		all: trusted && ["Dialler", "Telephony"].includes(source) ? 1 : 0,
+	};
+}
+
+// The Lead statuses a call may set; a connected call never makes a lead not-reached (Not Picked, Missed).
+function set_lead_status_options(frm) {
+	frm.lead_status_choices.then((lead_statuses) => {
+		if (!lead_statuses) return;
+		const { choices, recycled } = lead_statuses;
+		const connected = (frm.call_status_outcome ?? frm.doc.outcome) === "Connected";
+		const options = choices.filter((status) => !connected || !recycled.includes(status));
+		frm.set_df_property("lead_status", "options", [""].concat(options));
+	});
+}
+
+// A new call from the Lead ("+ Add Lead Call Log"): the Lead's number, as the Log Call dialog has it.
+function set_phone_from_lead(frm) {
+	frappe.db.get_value("Lead", frm.doc.lead, ["mobile_no", "phone"]).then(({ message }) => {
+		const phone = message?.mobile_no || message?.phone;
+		if (phone && !frm.doc.phone) frm.set_value("phone", phone);
+	});
+}
 
 // The badge is the list's indicator (status title and color): redrawn once the statuses are loaded.
 function show_status_badge(frm) {

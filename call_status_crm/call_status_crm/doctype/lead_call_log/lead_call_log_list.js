@@ -22,7 +22,18 @@ frappe.listview_settings["Lead Call Log"] = {
 	statuses: {},
 
 	onload(listview) {
+		call_status_crm.fit_list_columns(listview, 8);
 		this.load_statuses().then(() => listview.refresh());
+	},
+
+	formatters: {
+		// the agent by name (the link still filters the list by them)
+		agent(value) {
+			if (!value) return "";
+			return `<a class="filterable ellipsis" data-filter="agent,=,${frappe.utils.escape_html(
+				value
+			)}">${frappe.utils.escape_html(frappe.user.full_name(value))}</a>`;
+		},
 	},
 
 	// the call statuses' titles and colors, loaded once for the list and the form's badge
