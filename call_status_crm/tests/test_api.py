@@ -68,16 +68,27 @@ class TestCallAPI(CommittedCallTestCase):
 
 	def test_bad_input_is_refused_and_writes_nothing(self):
 		lead = self.lead
+		# to an agent, a Lead that does not exist is one they may not write; an integration, which writes
+		# every Lead, is told it does not exist
+		self.assertCallRefused(
+			403,
+			"You may not log calls on Lead <strong>CSC-NO-SUCH-LEAD</strong>",
+			lead="CSC-NO-SUCH-LEAD",
+			call_status="busy",
+		)
 		self.assertCallRefused(
 			404,
 			"Lead <strong>CSC-NO-SUCH-LEAD</strong> does not exist",
+			client=self.integration,
 			lead="CSC-NO-SUCH-LEAD",
 			call_status="busy",
 		)
 		self.assertCallRefused(
 			417, "Call status <strong>no_such</strong> does not exist", lead=lead, call_status="no_such"
 		)
-		self.assertCallRefused(417, "cannot be picked", lead=lead, call_status="canceled", source="Manual")
+		self.assertCallRefused(
+			417, "is not offered to you", lead=lead, call_status="canceled", source="Manual"
+		)
 		self.assertCallRefused(
 			403, "You may not log calls with source", lead=lead, call_status="busy", source="Dialler"
 		)
@@ -155,7 +166,7 @@ class TestCallAPI(CommittedCallTestCase):
 		self.assertNotIn("voicemail", codes)
 		self.assertIn("busy", codes)
 		self.assertCallRefused(
-			417, "cannot be picked", client=self.ai, lead=self.lead, call_status="voicemail"
+			417, "is not offered to you", client=self.ai, lead=self.lead, call_status="voicemail"
 		)
 		response = self.post(self.agent, "log_call", lead=self.lead, call_status="voicemail")
 		self.assertEqual(response.status_code, 200, response.text)

@@ -84,7 +84,7 @@ class TestBadInput(IntakeTestCase):
 		response = self.agent.post(
 			RESOURCE, {"lead": self.lead, "call_status": "busy", "call_time": "1000-01-01"}
 		)
-		self.assertRefused(response, 417, "is not a real call time")
+		self.assertRefused(response, 417, "is not a date and time")
 		call = self.log(self.agent, call_status="called", duration=20)["name"]
 		response = self.post(
 			self.agent, "schedule_follow_up", call=call, follow_up_at=ago(-60), note="x" * 100_000
