@@ -148,12 +148,13 @@ class TestOddRequestBodies(IntakeTestCase):
 
 class TestFollowUpText(IntakeTestCase):
 	def test_the_follow_up_reads_as_typed_in_the_users_date_format(self):
-		frappe.db.set_default("date_format", "mm-dd-yyyy")
-		frappe.db.set_default("time_format", "HH:mm")
-		frappe.db.commit()
+		# the site's formats as they were, read before this test changes them
 		self.addCleanup(
 			self.restore_formats, frappe.db.get_default("date_format"), frappe.db.get_default("time_format")
 		)
+		frappe.db.set_default("date_format", "mm-dd-yyyy")
+		frappe.db.set_default("time_format", "HH:mm")
+		frappe.db.commit()
 		frappe.clear_cache()
 		follow_up_at = (now_datetime() + timedelta(days=3)).replace(
 			hour=10, minute=0, second=0, microsecond=0
