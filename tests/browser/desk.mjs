@@ -122,6 +122,13 @@ for (const report of [
 			agents.every((agent) => agent === AGENT),
 			`agents ${agents}`
 		);
+		// at 1366 pixels no column header is cut ("Connect R…"): each label fits its cell
+		const cut = await page.evaluate(() =>
+			[...document.querySelectorAll(".report-wrapper .dt-header .dt-cell__content")]
+				.filter((cell) => cell.textContent.trim() && cell.scrollWidth > cell.clientWidth)
+				.map((cell) => cell.textContent.trim())
+		);
+		assert.deepEqual(cut, [], `headers cut: ${cut}`);
 		await page.screenshot({
 			path: `${ARTIFACTS}/report-${report.toLowerCase().replace(/ /g, "-")}.png`,
 			fullPage: true,

@@ -35,6 +35,36 @@ call_status_crm.fit_list_columns = function (listview, columns) {
 	listview.render_header(true);
 };
 
+// A call report's columns are at least as wide as their headers, so no header is cut at 1366 pixels
+// ("Connect R…"): each label is measured in the table's bold header font, plus the header cell's padding
+// and borders. A wider width set by the report stays. Frappe prepares the columns on every run (and then
+// refreshes the table it has, without `get_datatable_options`), so the fitting wraps that step.
+call_status_crm.fit_report_columns = function (columns) {
+	const context = document.createElement("canvas").getContext("2d");
+	const style = getComputedStyle(document.body);
+	context.font = `bold ${style.fontSize} ${style.fontFamily}`;
+	const padding = 36; // 0.5rem left, 1rem right, 2px borders each side, and the sort indicator
+	for (const column of columns || []) {
+		const label = column.name ?? column.label;
+		if (!label) continue;
+		const needed = Math.ceil(context.measureText(String(label)).width) + padding;
+		if (!column.width || column.width < needed) column.width = needed;
+	}
+	return columns;
+};
+
+// What every call report does as it loads: its columns fit their headers, a replaced chart is destroyed.
+call_status_crm.setup_call_report = function (report) {
+	if (report && !report.csc_fits_columns) {
+		const prepare_columns = report.prepare_columns;
+		report.prepare_columns = function (...args) {
+			return call_status_crm.fit_report_columns(prepare_columns.apply(this, args));
+		};
+		report.csc_fits_columns = true;
+	}
+	call_status_crm.destroy_replaced_charts(report);
+};
+
 // A call report's chart title (the chart's `heading` from the server), drawn above the chart.
 call_status_crm.show_chart_heading = function () {
 	const report = frappe.query_report;
@@ -134,11 +164,8 @@ const WORKSPACE_WIDGETS = {
 let workspace_widgets = null;
 const with_doc = frappe.model.with_doc;
 
-frappe.model.with_doc = function (doctype, name, callback) {
-	if (!WORKSPACE_WIDGETS[doctype]?.includes(name) || locals[doctype]?.[name]) {
-		return with_doc.apply(this, arguments);
-	}
-	// the widgets of one visit share a request; the next visit asks again
+// The widgets of one visit share a request; the next visit asks again.
+function fetch_workspace_widgets() {
 	if (!workspace_widgets) {
 		const request = frappe.call({
 			method: "call_status_crm.dashboard.get_workspace_widgets",
@@ -149,7 +176,21 @@ frappe.model.with_doc = function (doctype, name, callback) {
 			.catch(() => []);
 		workspace_widgets.finally(() => setTimeout(() => (workspace_widgets = null), 1000));
 	}
-	return workspace_widgets.then((docs) => {
+	return workspace_widgets;
+}
+
+// Opening the Call Center workspace asks for its widgets at once, beside Frappe's request for the page,
+// instead of after it: the numbers show one round trip sooner.
+frappe.router?.on?.("change", () => {
+	const [view, name] = frappe.get_route() || [];
+	if (view === "Workspaces" && name === "Call Center") fetch_workspace_widgets();
+});
+
+frappe.model.with_doc = function (doctype, name, callback) {
+	if (!WORKSPACE_WIDGETS[doctype]?.includes(name) || locals[doctype]?.[name]) {
+		return with_doc.apply(this, arguments);
+	}
+	return fetch_workspace_widgets().then((docs) => {
 		const doc = docs.find((d) => d.doctype === doctype && d.name === name);
 		if (!doc) return with_doc.call(frappe.model, doctype, name, callback);
 		callback?.(name);

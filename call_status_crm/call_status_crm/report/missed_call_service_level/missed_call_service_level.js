@@ -4,7 +4,7 @@
 frappe.query_reports["Missed Call Service Level"] = {
 	// the chart's title, above it (frappe-charts' own title breaks its redraw on resize)
 	after_datatable_render: () => call_status_crm.show_chart_heading(),
-	onload: (report) => call_status_crm.destroy_replaced_charts(report),
+	onload: (report) => call_status_crm.setup_call_report(report),
 	filters: call_status_crm.report_filters([
 		{
 			fieldname: "group_by",
