@@ -29,6 +29,30 @@ def timed(label: str, calls: int, make) -> None:
 	print(f"{label}: {wall / calls * 1000:.1f} ms per call ({cpu / calls * 1000:.1f} ms CPU), {calls} calls")
 
 
+def timed_rollups(calls: int, make, rounds: int = 5) -> None:
+	"""The same calls with the roll-ups kept and skipped (`frappe.flags.skip_call_rollups`), interleaved in
+	`rounds` blocks so that the machine's drift favours neither; the median block of each."""
+	import statistics
+
+	per_block = max(calls // rounds, 1)
+	spent = {False: [], True: []}
+	for block in range(rounds * 2):
+		skip = bool(block % 2)
+		frappe.flags.skip_call_rollups = skip
+		started = time.perf_counter()
+		for i in range(per_block):
+			make(block * per_block + i)
+			frappe.db.commit()
+		spent[skip].append((time.perf_counter() - started) / per_block * 1000)
+	frappe.flags.skip_call_rollups = False
+	on, off = statistics.median(spent[False]), statistics.median(spent[True])
+	print(
+		f"log_call, Lead status unchanged, roll-ups on: {on:.2f} ms, off: {off:.2f} ms per call "
+		f"(median of {rounds} blocks of {per_block}): the roll-ups add {on - off:+.2f} ms "
+		f"({(on - off) / off * 100:+.1f} %)"
+	)
+
+
 def changing(i: int, leads: list[str], at: str) -> dict:
 	"""A call that moves its Lead between Interested and Not Interested."""
 	return {
@@ -54,6 +78,9 @@ def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--site", default="bench_site")
 	parser.add_argument("--calls", type=int, default=500)
+	parser.add_argument(
+		"--rollups", action="store_true", help="only log_call with the roll-ups kept and skipped (same run)"
+	)
 	parser.add_argument(
 		"--profile", choices=("unchanged", "changed"), help="profile the calls that keep or change the status"
 	)
@@ -81,6 +108,10 @@ def main():
 			)
 		if args.profile == "changed":
 			return profile(args.calls, lambda i: api.log_call(**changing(i, leads, at)))
+		if args.rollups:
+			return timed_rollups(
+				args.calls, lambda i: api.log_call(call_status="busy", lead=leads[i % 20], call_time=at)
+			)
 		timed(
 			"log_call, Lead status unchanged",
 			args.calls,
@@ -105,6 +136,10 @@ def main():
 		cleanup_leads(leads)
 		frappe.db.delete("Call Log", {"name": ("like", f"{PREFIX}%")})
 		frappe.db.commit()
+		if args.rollups:  # the calls logged with the roll-ups skipped were deleted with them kept
+			from call_status_crm.rollups import rebuild
+
+			rebuild(at[:10], at[:10], commit=True)
 		frappe.destroy()
 
 

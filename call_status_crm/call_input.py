@@ -35,9 +35,9 @@ class InvalidCallInputError(frappe.ValidationError):
 	pass
 
 
-def get_permitted_call(name: str, ptype: str):
+def get_permitted_call(name: str, ptype: str, for_update: bool = True):
 	"""The call, if the user may `ptype` it. To a user who may not see every call, a call that is not
-	theirs and a call that does not exist look the same."""
+	theirs and a call that does not exist look the same. `for_update`: row-locked."""
 	visible = frappe.get_list("Lead Call Log", filters={"name": name}, pluck="name", limit=1)
 	if not visible:
 		if is_trusted():
@@ -45,7 +45,7 @@ def get_permitted_call(name: str, ptype: str):
 		frappe.throw(
 			_("Call {0} is not one of your calls.").format(frappe.bold(name)), exc=frappe.PermissionError
 		)
-	doc = frappe.get_doc("Lead Call Log", name, for_update=True)
+	doc = frappe.get_doc("Lead Call Log", name, for_update=for_update)
 	doc.check_permission(ptype)
 	return doc
 
@@ -63,7 +63,16 @@ def upsert(values: dict, insert_defaults: dict, live_start: bool = False):
 def call_values(**values) -> dict:
 	"""Check what a caller sent and turn it into Lead Call Log values (only what was sent). The source
 	a user may claim and the external id's scope come from the user (DESIGN.md §1a)."""
-	for fieldname in ("lead", "direction", "source", "agent", "phone", "external_id", "call_status"):
+	for fieldname in (
+		"lead",
+		"direction",
+		"source",
+		"agent",
+		"phone",
+		"external_id",
+		"call_status",
+		"callback_type",
+	):
 		if values.get(fieldname) is not None and not isinstance(values[fieldname], str):
 			frappe.throw(_("{0} must be text.").format(frappe.bold(fieldname)), exc=InvalidCallInputError)
 	if values.get("lead") and not frappe.db.exists("Lead", values["lead"]):
@@ -147,6 +156,7 @@ def call_response(doc) -> dict:
 		"duration": doc.duration,
 		"is_connected": bool(doc.is_connected),
 		"follow_up": doc.follow_up,
+		"callback_type": doc.get("callback_type") or None,
 		# Warn mode: the call broke a calling rule and was logged anyway (DESIGN.md §8)
 		"calling_rule_warning": doc.flags.calling_rule_warning or None,
 		"lead_status_now": (doc.flags.lead_status_now or frappe.db.get_value("Lead", doc.lead, "status"))

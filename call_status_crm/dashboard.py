@@ -5,11 +5,19 @@ from frappe import _
 from frappe.utils import add_days, get_first_day, get_last_day, getdate, today
 
 from call_status_crm.core.reports import rate
+from call_status_crm.permissions import is_trusted
 from call_status_crm.reports import INDICATOR_HEX, call_statuses
+from call_status_crm.rollup_reports import calls_by_status, day_totals
 
 # The Call Center workspace's widgets (call_status_crm/call_status_crm/workspace/call_center).
 WORKSPACE_WIDGETS = {
-	"Number Card": ("Calls Today", "Connect Rate Today", "Missed Today"),
+	"Number Card": (
+		"Calls Today",
+		"Connect Rate Today",
+		"Missed Today",
+		"Unknown Callers to Call Back",
+		"Call Events Pending",
+	),
 	"Dashboard Chart": ("Calls by Status",),
 }
 
@@ -45,6 +53,10 @@ def get_connect_rate_today(filters=None) -> dict:
 	user's permissions (an agent sees their own)."""
 	frappe.has_permission("Lead Call Log", "read", throw=True)
 	start = getdate(today())
+	scope = rollup_scope()
+	if scope is not None:
+		totals = day_totals(start, scope.agent)
+		return {"value": rate(totals["connected"], totals["calls"]), "fieldtype": "Percent"}
 	[row] = frappe.get_list(
 		"Lead Call Log",
 		filters=[["call_time", ">=", start], ["call_time", "<", add_days(start, 1)]],
@@ -67,8 +79,11 @@ def get_calls_by_status(
 	order, matching the chart's `colors`), each holding the calls of the statuses of that color."""
 	frappe.has_permission("Lead Call Log", "read", throw=True)
 	start = get_first_day(today())
-	counts = dict(
-		frappe.get_list(
+	scope = rollup_scope()
+	counts = (
+		calls_by_status(start, get_last_day(start), scope.agent)
+		if scope is not None
+		else frappe.get_list(
 			"Lead Call Log",
 			filters=[["call_time", ">=", start], ["call_time", "<", add_days(get_last_day(start), 1)]],
 			fields=["call_status", "count(name) as calls"],
@@ -77,6 +92,7 @@ def get_calls_by_status(
 			as_list=True,
 		)
 	)
+	counts = dict(counts)
 	statuses = [row for row in call_statuses() if counts.get(row.name)]
 	colors = list(INDICATOR_HEX)
 	return {
@@ -91,3 +107,13 @@ def get_calls_by_status(
 			for color in colors
 		],
 	}
+
+
+def rollup_scope() -> frappe._dict | None:
+	"""Whose calls the user's widgets count from the roll-ups (`agent` None: everyone's), or None where
+	only the calls can say: User Permissions may narrow what Frappe lists, beyond the agent rule."""
+	from frappe.core.doctype.user_permission.user_permission import get_user_permissions
+
+	if frappe.flags.call_reports_from_calls or get_user_permissions(frappe.session.user):
+		return None
+	return frappe._dict(agent=None if is_trusted() else frappe.session.user)

@@ -39,9 +39,16 @@ def get_role_home_page(user: str) -> str | None:
 
 
 def boot_session(bootinfo) -> None:
-	"""`boot_session`: every call status's title (translated), for the desk's Link titles: lists, Report
-	View, filters and forms show "No Answer", never `no_answer`."""
-	if frappe.session.user == "Guest" or not frappe.has_permission("Call Status", "read"):
+	"""`boot_session`: the names of the Call Center workspace's widgets, and every call status's title
+	(translated), for the desk's Link titles: lists, Report View, filters and forms show "No Answer", never
+	`no_answer`."""
+	if frappe.session.user == "Guest":
+		return
+	from call_status_crm.dashboard import WORKSPACE_WIDGETS
+
+	# the Call Center workspace's own widgets, which the desk fetches in one request (dashboard.py)
+	bootinfo.call_status_crm_workspace_widgets = WORKSPACE_WIDGETS
+	if not frappe.has_permission("Call Status", "read"):
 		return
 	bootinfo.call_statuses = [
 		{

@@ -10,9 +10,9 @@ required_apps = ["frappe/erpnext"]
 export_python_type_annotations = True
 
 before_install = "call_status_crm.install.before_install"
-after_install = "call_status_crm.install.after_install"
-after_migrate = "call_status_crm.install.after_migrate"
-before_uninstall = "call_status_crm.install.before_uninstall"
+after_install = ["call_status_crm.install.after_install", "call_status_crm.rollups.ensure_tables"]
+after_migrate = ["call_status_crm.install.after_migrate", "call_status_crm.rollups.ensure_tables"]
+before_uninstall = ["call_status_crm.install.before_uninstall", "call_status_crm.rollups.drop_tables"]
 before_tests = "call_status_crm.tests.utils.before_tests"
 
 # Only what the app owns outright; records admins edit come from install.py's ensure_* functions.
@@ -36,6 +36,7 @@ doc_events = {
 			"call_status_crm.integrations.erpnext.lead_timezone.set_call_timezone",
 		],
 		"on_update": "call_status_crm.integrations.erpnext.lead.update_recycle_due_at",
+		"after_rename": "call_status_crm.rollups.on_rename",
 	},
 	"Call Log": {
 		"on_update": "call_status_crm.integrations.erpnext.call_log.on_call_log_update",
@@ -43,6 +44,11 @@ doc_events = {
 	"ToDo": {
 		"on_update": "call_status_crm.follow_up.on_todo_update",
 	},
+	# the roll-ups (DESIGN.md §11) follow a rename that Frappe applies to the calls' links in SQL
+	"Campaign": {"after_rename": "call_status_crm.rollups.on_rename"},
+	"User": {"after_rename": "call_status_crm.rollups.on_rename"},
+	"Branch": {"after_rename": "call_status_crm.rollups.on_rename"},
+	"Department": {"after_rename": "call_status_crm.rollups.on_rename"},
 	"Employee": {
 		"on_update": "call_status_crm.integrations.erpnext.employee.clear_agent_details",
 		"on_trash": "call_status_crm.integrations.erpnext.employee.clear_agent_details",
@@ -75,6 +81,8 @@ scheduler_events = {
 			"call_status_crm.jobs.reassignment.enqueue",
 			"call_status_crm.jobs.stale_calls.enqueue",
 			"call_status_crm.jobs.follow_ups.enqueue",
+			"call_status_crm.jobs.call_events.enqueue",
+			"call_status_crm.jobs.callbacks.enqueue",
 		],
 	},
 }

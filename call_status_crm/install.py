@@ -23,6 +23,7 @@ from call_status_crm.leads import get_lead_status_options
 from call_status_crm.recycling import update_all_due
 from call_status_crm.schema import add_call_indexes, add_reassignment_indexes
 from call_status_crm.settings import SETTINGS
+from call_status_crm.unknown_callers import ensure_unknown_caller_filter
 
 MODULE = "Call Status CRM"
 APP_DOCTYPES = ("Call Status", "Lead Call Log", "Call Status CRM Settings", "Lead Reassignment")
@@ -76,6 +77,7 @@ def ensure_app_records():
 	apply_default_settings()
 	ensure_setting_defaults()
 	ensure_telephony_map()
+	ensure_unknown_caller_filter()
 	update_all_due()  # every Lead's re-assignment due time (a release may change how it is counted)
 
 
@@ -85,6 +87,7 @@ def before_uninstall():
 	# remove_app deletes single DocTypes without their values; a reinstall must start from defaults.
 	frappe.db.delete("Singles", {"doctype": "Call Status CRM Settings"})
 	frappe.db.sql_ddl(f"DROP SEQUENCE IF EXISTS `{call_name_sequence()}`")
+	frappe.db.delete("List Filter", {"reference_doctype": "Lead Call Log"})  # the doctype goes
 
 
 def ensure_call_name_sequence() -> None:

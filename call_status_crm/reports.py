@@ -15,13 +15,14 @@ from call_status_crm.core.reports import PERIODS
 from call_status_crm.permissions import is_call_manager
 
 SHARED_FILTERS = ("agent", "branch", "department", "campaign", "direction", "call_status")
-TEXT_FILTERS = (*SHARED_FILTERS, "tag", "period", "group_by")
+TEXT_FILTERS = (*SHARED_FILTERS, "tag", "period", "group_by", "lead_status")
 MAX_FILTER_LENGTH = 140
 REPORTS = (
 	"Call Status Summary",
 	"Agent Call Performance",
 	"Campaign Call Performance",
 	"Missed Call Service Level",
+	"Lead List Penetration",
 )
 LATEST_DATE = datetime.date(2999, 12, 31)
 # Frappe's indicator colors (Call Status > Indicator Color) in Frappe's own palette (espresso, 500)

@@ -52,6 +52,7 @@ def add_call_indexes() -> None:
 	)
 	# the calling rules' cap: outgoing calls to one number in the last 24 hours
 	frappe.db.add_index("Lead Call Log", ["phone_key", "direction", "call_time"], "phone_key_call_time_index")
+	add_callback_indexes()
 	for index in OBSOLETE_INDEXES:
 		if frappe.db.has_index("tabLead Call Log", index):
 			frappe.db.sql_ddl(f"ALTER TABLE `tabLead Call Log` DROP INDEX `{index}`")
@@ -62,3 +63,39 @@ def add_reassignment_indexes() -> None:
 	frappe.db.add_index("Lead Reassignment", ["lead", "lead_status"])
 	# the daily cap counts each agent's re-assignments today
 	frappe.db.add_index("Lead Reassignment", ["to_agent", "reassigned_at"])
+
+
+def add_callback_indexes() -> None:
+	"""The call queue and the escalation job read open callbacks by type and time (DESIGN.md §9): the
+	pool's and every agent's along one index, an agent's own along another."""
+	if not frappe.db.has_column("Lead Call Log", "callback_type"):
+		return
+	frappe.db.add_index(
+		"Lead Call Log", ["callback_type", "follow_up_status", "follow_up_at"], "callback_due_index"
+	)
+	frappe.db.add_index(
+		"Lead Call Log",
+		["agent", "callback_type", "follow_up_status", "follow_up_at"],
+		"personal_callback_index",
+	)
+	# an agent's assigned leads: their open ToDos on Leads (Frappe's ToDo has no index on the assignee)
+	frappe.db.add_index(
+		"ToDo", ["allocated_to", "status", "reference_type", "reference_name"], "csc_assignee_index"
+	)
+	# Lead List Penetration counts every Lead per campaign, status and place: a scan of this narrow index
+	# instead of the wide Lead rows
+	if frappe.db.has_column("Lead", "campaign_name") and frappe.db.has_column("Lead", "call_timezone"):
+		frappe.db.add_index(
+			"Lead",
+			[
+				"campaign_name",
+				"status",
+				"call_timezone",
+				"country",
+				"state",
+				"last_call_time",
+				"call_attempts",
+				"recycle_due_at",
+			],
+			"csc_penetration_index",
+		)

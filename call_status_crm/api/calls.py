@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from call_status_crm.call_events import keeps_failed_events
 from call_status_crm.call_input import (
 	INSERT_DEFAULTS,
 	UnknownCallError,
@@ -13,6 +14,7 @@ from call_status_crm.call_input import (
 	parse_datetime,
 	upsert,
 )
+from call_status_crm.callbacks import validate_callback_type_value
 from call_status_crm.calls import with_retry
 from call_status_crm.core.calls import LIVE_STATUS
 from call_status_crm.leads import get_callable_lead_statuses
@@ -21,6 +23,7 @@ from call_status_crm.settings import get_connected_lead_status
 
 
 @frappe.whitelist(methods=["POST"])
+@keeps_failed_events("log_call")
 def log_call(
 	call_status: str,
 	lead: str | None = None,
@@ -36,6 +39,7 @@ def log_call(
 	campaign: str | None = None,
 	agent: str | None = None,
 	source: str | None = None,
+	callback_type: str | None = None,
 ) -> dict:
 	"""Log one call. Idempotent by `external_id`: sending the same id again updates that call, changing
 	only what the request says. The source defaults to what the user's role makes it (DESIGN.md §1a)."""
@@ -55,11 +59,13 @@ def log_call(
 		campaign=campaign,
 		agent=agent,
 		source=source,
+		callback_type=callback_type,
 	)
 	return call_response(with_retry(upsert, values, INSERT_DEFAULTS))
 
 
 @frappe.whitelist(methods=["POST"])
+@keeps_failed_events("start_call")
 def start_call(
 	external_id: str,
 	lead: str | None = None,
@@ -96,6 +102,7 @@ def start_call(
 
 
 @frappe.whitelist(methods=["POST"])
+@keeps_failed_events("end_call")
 def end_call(
 	external_id: str,
 	call_status: str,
@@ -149,17 +156,22 @@ def end_call(
 
 
 @frappe.whitelist(methods=["POST"])
-def schedule_follow_up(call: str, follow_up_at: str, note: str | None = None) -> dict:
+def schedule_follow_up(
+	call: str, follow_up_at: str, note: str | None = None, callback_type: str | None = None
+) -> dict:
 	"""Give a call a follow-up (a ToDo for its agent on the lead), or move the one it has. Permission comes
 	first: a call the user may not change gets the same answer whether it exists or not."""
 	frappe.has_permission("Lead Call Log", "write", throw=True)
 	follow_up_at = parse_datetime(follow_up_at, _("Follow-up At"))
+	validate_callback_type_value(callback_type)
 
 	def schedule():
 		doc = get_permitted_call(call, "write")
 		doc.follow_up_at = follow_up_at
 		if note:
 			doc.note = note
+		if callback_type:
+			doc.callback_type = callback_type
 		doc.save()
 		return doc
 

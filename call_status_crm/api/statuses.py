@@ -21,6 +21,7 @@ CALL_STATUS_API_FIELDS = (
 	"description",
 	"show_to_agent",
 	"show_to_ai_agent",
+	"default_callback_type",
 )
 
 

@@ -5,12 +5,14 @@ a space no request may claim)
 with the call status the settings' Telephony Status Map gives, so dialler calls follow the same rules.
 No telephony call is dropped: a status x type the map does not cover lands with the fallback status for
 its direction, flagged (`telephony_unmapped`) for the admin. The agent is the Call Log's employee, never
-whoever saved it. A call the bridge still cannot log goes to the Error Log; the Call Log always saves.
+whoever saved it. A call the bridge still cannot log goes to the Error Log and is kept as a Call Event, retried
+until it lands (`jobs.call_events`); the Call Log always saves.
 """
 
 import frappe
 from frappe.utils import cint, now_datetime
 
+from call_status_crm.call_events import keep_bridge_failure
 from call_status_crm.calls import upsert_call
 from call_status_crm.core.access import telephony_external_id
 from call_status_crm.core.statuses import matches_direction
@@ -20,15 +22,19 @@ from call_status_crm.settings import SETTINGS
 
 def on_call_log_update(doc, method=None):
 	frappe.db.savepoint("lead_call_log_bridge")
+	values = None
 	try:
-		upsert_call(get_call_values(doc), ignore_permissions=True)
-	except Exception:
+		values = get_call_values(doc)
+		upsert_call(values, ignore_permissions=True)
+	except Exception as e:
 		frappe.db.rollback(save_point="lead_call_log_bridge")
 		frappe.log_error(
 			title=f"Lead Call Log not logged for Call Log {doc.name}",
 			reference_doctype="Call Log",
 			reference_name=doc.name,
 		)
+		# kept as a Call Event and retried (DESIGN.md §10): written once this transaction ends, either way
+		keep_bridge_failure(doc.name, values, e)
 
 
 def get_call_values(doc) -> dict:

@@ -12,12 +12,13 @@ from frappe.utils import get_datetime
 
 from call_status_crm.core.lead_status import CallChange, CallFact, next_lead_status, summarize_calls
 from call_status_crm.leads import CALL_FIELDS, phone_keys
+from call_status_crm.recordings import player_src
 from call_status_crm.recycling import update_due
 from call_status_crm.schema import LEAD_INDEX
 from call_status_crm.settings import get_protected_lead_statuses
 
 # What only the app writes on a Lead: the call fields its calls keep, and when it is due for re-assignment
-APP_LEAD_FIELDS = (*CALL_FIELDS, "recycle_due_at")
+APP_LEAD_FIELDS = (*CALL_FIELDS, "recycle_due_at", "queue_reserved_by", "queue_reserved_until")
 
 
 def keep_call_fields(doc, method=None):
@@ -148,6 +149,7 @@ def get_timeline_content(doctype: str, docname: str) -> list[dict]:
 			"agent",
 			"note",
 			"follow_up_at",
+			"recording_url",
 		],
 		order_by="call_time desc",
 		limit=100,
@@ -164,6 +166,7 @@ def get_timeline_content(doctype: str, docname: str) -> list[dict]:
 		if call.lead_status:  # what the call made the Lead
 			summary += " → " + frappe.bold(_(call.lead_status))
 		note = f"<div class='text-muted'>{frappe.utils.escape_html(call.note)}</div>" if call.note else ""
+		note += recording_player(call.name, call.recording_url)
 		link = f"<a href='/app/lead-call-log/{call.name}'>{call.name}</a>"
 		content.append(
 			{
@@ -173,6 +176,14 @@ def get_timeline_content(doctype: str, docname: str) -> list[dict]:
 			}
 		)
 	return content
+
+
+def recording_player(call: str, url: str | None) -> str:
+	"""The call's recording on the timeline line, for whoever may read the call (DESIGN.md §10)."""
+	src = player_src(call, url)
+	if not src:
+		return ""
+	return f"<div><audio controls preload='none' src='{frappe.utils.escape_html(src)}'></audio></div>"
 
 
 def get_dashboard_data(data):

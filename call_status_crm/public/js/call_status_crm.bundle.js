@@ -157,10 +157,8 @@ function all_report_filters(extra) {
 // own widgets come in one request instead (call_status_crm.dashboard.get_workspace_widgets); they are not
 // kept in `locals`, so a form opened later loads its document as usual. Anything else, or a widget the
 // answer leaves out, goes through Frappe as before.
-const WORKSPACE_WIDGETS = {
-	"Number Card": ["Calls Today", "Connect Rate Today", "Missed Today"],
-	"Dashboard Chart": ["Calls by Status"],
-};
+// Which widgets are the app's: named once, in call_status_crm.dashboard.WORKSPACE_WIDGETS (sent at boot).
+const workspace_widget_names = () => frappe.boot.call_status_crm_workspace_widgets || {};
 let workspace_widgets = null;
 const with_doc = frappe.model.with_doc;
 
@@ -187,7 +185,7 @@ frappe.router?.on?.("change", () => {
 });
 
 frappe.model.with_doc = function (doctype, name, callback) {
-	if (!WORKSPACE_WIDGETS[doctype]?.includes(name) || locals[doctype]?.[name]) {
+	if (!workspace_widget_names()[doctype]?.includes(name) || locals[doctype]?.[name]) {
 		return with_doc.apply(this, arguments);
 	}
 	return fetch_workspace_widgets().then((docs) => {

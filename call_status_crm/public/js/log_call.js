@@ -111,6 +111,17 @@ class LogCallDialog {
 					hidden: 1,
 					description: __("A follow-up is created for you on this lead."),
 				},
+				{
+					fieldname: "callback_type",
+					fieldtype: "Select",
+					label: __("Callback Type"),
+					hidden: 1,
+					options: ["Personal", "Anyone"].map((value) => ({ value, label: __(value) })),
+					default: "Personal",
+					description: __(
+						"Personal: only you call back. Anyone: any agent may (a Personal callback not dialled in time becomes Anyone)."
+					),
+				},
 			],
 			primary_action_label: __("Save Call"),
 			primary_action: (values) => this.save(values),
@@ -211,6 +222,8 @@ class LogCallDialog {
 			});
 		}
 		if (!needs_follow_up) dialog.set_value("follow_up_at", "");
+		dialog.set_df_property("callback_type", "hidden", needs_follow_up ? 0 : 1);
+		if (needs_follow_up) dialog.set_value("callback_type", status.default_callback_type || "Personal");
 		this.show_effect();
 	}
 
@@ -247,6 +260,7 @@ class LogCallDialog {
 			phone: values.phone || null,
 			note: values.note || null,
 			follow_up_at: status?.requires_follow_up ? values.follow_up_at : null,
+			callback_type: status?.requires_follow_up ? values.callback_type || null : null,
 		};
 		if (values.campaign) doc.campaign = values.campaign;
 

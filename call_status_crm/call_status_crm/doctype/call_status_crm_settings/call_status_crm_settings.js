@@ -35,6 +35,15 @@ frappe.ui.form.on("Call Status CRM Settings", {
 				});
 			});
 		});
+		// the reports' roll-ups (DESIGN.md §11), recomputed from the calls in the background
+		frm.add_custom_button(__("Rebuild Roll-ups"), () => {
+			frappe.call("call_status_crm.jobs.rollups.rebuild_now").then(({ message }) => {
+				frappe.show_alert({
+					message: message.message,
+					indicator: message.queued ? "green" : "orange",
+				});
+			});
+		});
 	},
 });
 

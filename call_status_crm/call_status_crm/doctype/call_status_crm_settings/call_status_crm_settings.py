@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from call_status_crm import calling_rule_settings
+from call_status_crm import callbacks, calling_rule_settings, unknown_callers
 from call_status_crm.core.lead_options import DEFAULT_PROTECTED_LEAD_STATUSES, join_options, split_options
 from call_status_crm.core.telephony import DEFAULT_TELEPHONY_STATUS_MAP, row_fits, uncovered
 from call_status_crm.leads import validate_lead_status_option as validate_option
@@ -78,6 +78,14 @@ class CallStatusCRMSettings(Document):
 		self.set_calling_rule_defaults()
 		self.validate_calling_window()
 		self.validate_calling_window_rules()
+		self.validate_callback_settings()
+		self.validate_own_phone_numbers()
+
+	def validate_own_phone_numbers(self):
+		unknown_callers.validate_own_phone_numbers(self.own_phone_numbers)
+
+	def validate_callback_settings(self):
+		callbacks.validate_settings(self)
 
 	def set_calling_rule_defaults(self):
 		calling_rule_settings.apply_defaults(self)

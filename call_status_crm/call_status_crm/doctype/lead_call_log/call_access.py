@@ -27,6 +27,7 @@ COMPUTED_FIELDS = (
 	"telephony_status",
 	"telephony_unmapped",
 	"broke_calling_rule",
+	"callback_escalated_at",
 )
 # What only a manager may change once the edit window is over (the note and follow-up stay the agent's).
 CORRECTABLE_FIELDS = (

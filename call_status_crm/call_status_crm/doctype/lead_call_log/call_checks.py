@@ -20,6 +20,7 @@ from call_status_crm.core.statuses import is_visible
 from call_status_crm.leads import validate_lead_status_option, validate_not_protected
 from call_status_crm.recycling import get_rules
 from call_status_crm.settings import get_connected_lead_status
+from call_status_crm.unknown_callers import is_unknown_call_back
 
 # Fields whose value must be text (a dict or list in a request body is refused, not stored or crashed on)
 TEXT_FIELD_TYPES = ("Data", "Small Text", "Text", "Long Text", "Link", "Select", "Code")
@@ -138,7 +139,12 @@ class CallChecks:
 			)
 
 	def validate_lead_required(self):
-		if not self.lead and self.direction != "Incoming" and self.source != access.TELEPHONY:
+		if (
+			not self.lead
+			and self.direction != "Incoming"
+			and self.source != access.TELEPHONY
+			and not is_unknown_call_back(self)  # a call back to an unknown caller (DESIGN.md §10)
+		):
 			frappe.throw(
 				_("Lead is required for an outgoing call."), exc=LeadRequiredError, title=_("Missing Lead")
 			)

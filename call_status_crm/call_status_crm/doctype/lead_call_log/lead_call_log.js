@@ -34,6 +34,8 @@ frappe.ui.form.on("Lead Call Log", {
 		) {
 			frm.add_custom_button(__("Call back"), () => call_back(frm));
 		}
+		if (frm.doc.unknown_caller) add_unknown_caller_actions(frm);
+		show_recording(frm);
 		if (frm.doc.follow_up) {
 			frm.add_custom_button(__("Follow-up"), () =>
 				frappe.set_route("Form", "ToDo", frm.doc.follow_up)
@@ -130,4 +132,57 @@ function call_back(frm) {
 			on_logged: () => frm.reload_doc(),
 		});
 	});
+}
+
+// An unknown caller (an inbound call that landed on no Lead, DESIGN.md §10): call the number back (an
+// outgoing call to it, prefilled) or make it a Lead, which takes every lead-less call from the number.
+function add_unknown_caller_actions(frm) {
+	if (frappe.model.can_create("Lead Call Log")) {
+		frm.add_custom_button(__("Call back"), () =>
+			frappe.new_doc("Lead Call Log", {
+				direction: "Outgoing",
+				phone: frm.doc.phone,
+				campaign: frm.doc.campaign,
+			})
+		);
+	}
+	if (frappe.model.can_create("Lead")) {
+		frm.add_custom_button(__("Create Lead"), () =>
+			frappe.prompt(
+				{
+					fieldname: "lead_name",
+					fieldtype: "Data",
+					label: __("Name"),
+					default: frm.doc.phone,
+					reqd: 1,
+					description: __("The Lead gets {0} as its mobile number and every call from it.", [
+						frm.doc.phone,
+					]),
+				},
+				({ lead_name }) =>
+					frappe
+						.call({
+							method: "call_status_crm.api.create_lead_from_call",
+							args: { call: frm.doc.name, lead_name },
+							freeze: true,
+						})
+						.then((r) => frappe.set_route("Form", "Lead", r.message)),
+				__("Create Lead"),
+				__("Create")
+			)
+		);
+	}
+}
+
+// The recording, played at the top of the call's form: the URL itself, or through the app when the
+// provider's credentials are needed (the server says which: __onload.recording_src).
+function show_recording(frm) {
+	frm.dashboard.parent.find(".csc-recording").closest(".form-dashboard-section").remove();
+	const src = frm.doc.__onload?.recording_src;
+	if (!src) return;
+	const $player = $(`<div class="csc-recording"></div>`).append(
+		$(`<audio controls preload="metadata" style="width: 100%"></audio>`).attr("src", src)
+	);
+	frm.dashboard.add_section($player, __("Recording"));
+	frm.dashboard.show();
 }

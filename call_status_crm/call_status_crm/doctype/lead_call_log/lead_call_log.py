@@ -5,9 +5,10 @@ import frappe
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from call_status_crm import calling_rules, permissions
+from call_status_crm import call_queue, callbacks, calling_rules, permissions, rollups
 from call_status_crm.call_status_crm.doctype.lead_call_log.call_access import CallAccess
 from call_status_crm.call_status_crm.doctype.lead_call_log.call_checks import CallChecks
+from call_status_crm.call_status_crm.doctype.lead_call_log.call_inbound import CallInbound
 from call_status_crm.calls import next_call_number, update_callback_times
 from call_status_crm.core.calls import call_name
 from call_status_crm.core.lead_status import is_connected
@@ -22,9 +23,10 @@ from call_status_crm.leads import (
 	site_phone_key,
 )
 from call_status_crm.schema import add_call_indexes
+from call_status_crm.unknown_callers import is_own_number
 
 
-class LeadCallLog(CallAccess, CallChecks, Document):
+class LeadCallLog(CallAccess, CallChecks, CallInbound, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -87,9 +89,12 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		self.validate_source()
 		self.validate_call_status_exists()
 		self.validate_note_length()
+		self.validate_recording_url()
 		self.set_phone_key()
 		self.match_lead_by_phone()
+		self.create_lead_for_unknown_caller()
 		self.validate_lead_required()
+		self.set_unknown_caller()
 		self.lock_leads()
 		self.validate_lead_permission()
 		self.validate_agent()
@@ -102,6 +107,7 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		self.set_connected()
 		self.validate_note()
 		self.validate_follow_up()
+		self.set_callback()
 		self.set_agent_details()
 		self.set_campaign()
 		self.set_previous_lead_status()
@@ -119,10 +125,14 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 				self.lead, before if stayed else None, self, self.previous_lead_status, locked.get(self.lead)
 			)
 			update_callback_times(self.lead)
+			if not before and (locked.get(self.lead) or {}).get("queue_reserved_by"):
+				call_queue.release(self.lead)  # a new call on the lead ends its queue reservation
 		if before and before.lead and before.lead != self.lead:
 			# moved to another lead: for the old one it is as if the call was deleted
 			sync_lead(before.lead, before, None, before.previous_lead_status, locked.get(before.lead))
 			update_callback_times(before.lead)
+		self.after_inbound_update()
+		rollups.on_call_change(before, self)  # last: the roll-up rows are locked until commit
 
 	def on_trash(self):
 		cancel_follow_up(self)
@@ -130,6 +140,7 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 			lock_leads([self.lead])
 			sync_lead(self.lead, self, None, self.previous_lead_status)
 			update_callback_times(self.lead, exclude=self.name)
+		rollups.on_call_change(self, None)
 
 	@property
 	def status_doc(self):
@@ -138,6 +149,9 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		if status is None or status.name != self.call_status:
 			status = self.flags.status_doc = frappe.get_cached_doc("Call Status", self.call_status)
 		return status
+
+	def set_callback(self):
+		callbacks.set_callback(self)
 
 	def enforce_calling_rules(self):
 		calling_rules.enforce(self)
@@ -153,8 +167,8 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		number last called about (indexed lookups, never a LIKE over a table). A user is only ever matched
 		to a Lead they may write, so the match tells nobody about a Lead they cannot see."""
 		self.lead = self.lead or None
-		if self.lead or not self.phone_key:
-			return
+		if self.lead or not self.phone_key or is_own_number(self.phone_key):
+			return  # the site's own lines are never matched (DESIGN.md §10)
 		candidates = find_leads_by_phone(self.phone_key)
 		call = frappe.qb.DocType("Lead Call Log")
 		rows = (
@@ -176,7 +190,8 @@ class LeadCallLog(CallAccess, CallChecks, Document):
 		applied to it one after the other (and every writer locks Lead before call: no deadlock)."""
 		before = self.get_doc_before_save()
 		self.flags.locked_leads = lock_leads(
-			[self.lead, before.lead if before else None], tuple(lead_campaign_fields())
+			[self.lead, before.lead if before else None],
+			(*lead_campaign_fields(), *call_queue.reservation_fields()),
 		)
 
 	def locked_lead(self) -> dict | None:

@@ -9,6 +9,7 @@ from pypika.terms import Case
 
 from call_status_crm.core.reports import rate
 from call_status_crm.reports import bar_chart, calls_table, filter_calls, prepare_filters, run
+from call_status_crm.rollup_reports import agent_rows, use_rollups
 from call_status_crm.schema import AGENT_REPORT_INDEX
 
 FILTERS_OUTSIDE_INDEX = ("campaign", "direction", "call_status", "tag")
@@ -24,6 +25,26 @@ def execute(filters=None):
 
 
 def get_data(filters) -> list[dict]:
+	rows = agent_rows(filters) if use_rollups(filters) else get_call_rows(filters)
+	names = dict(
+		frappe.get_all(
+			"User",
+			filters={"name": ("in", [r.agent for r in rows if r.agent])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
+	for row in rows:
+		row.agent_name = names.get(row.agent) or row.agent or _("Not set")
+		row.talk_time = int(row.talk_time or 0)
+		row.connect_rate = rate(row.connected, row.calls)
+		# the average length of a call that connected (calls of 0 s would only dilute it)
+		row.average_duration = round(row.talk_time / row.connected, 1) if row.connected else 0.0
+	return rows
+
+
+def get_call_rows(filters) -> list[dict]:
+	"""The sums per agent from the calls (with a tag filter)."""
 	call = calls_table()
 	query = frappe.qb.from_(call)
 	if not any(filters.get(fieldname) for fieldname in FILTERS_OUTSIDE_INDEX):
@@ -49,23 +70,11 @@ def get_data(filters) -> list[dict]:
 		)
 		.groupby(call.agent, call.branch, call.department)
 		.orderby(Count("*"), order=frappe.qb.desc)
+		.orderby(call.agent)
+		.orderby(call.branch)
+		.orderby(call.department)
 	)
-	rows = run(filter_calls(query, call, filters))
-	names = dict(
-		frappe.get_all(
-			"User",
-			filters={"name": ("in", [r.agent for r in rows if r.agent])},
-			fields=["name", "full_name"],
-			as_list=True,
-		)
-	)
-	for row in rows:
-		row.agent_name = names.get(row.agent) or row.agent or _("Not set")
-		row.talk_time = int(row.talk_time or 0)
-		row.connect_rate = rate(row.connected, row.calls)
-		# the average length of a call that connected (calls of 0 s would only dilute it)
-		row.average_duration = round(row.talk_time / row.connected, 1) if row.connected else 0.0
-	return rows
+	return run(filter_calls(query, call, filters))
 
 
 def get_columns() -> list[dict]:

@@ -16,6 +16,7 @@ from call_status_crm.reports import (
 	status_colors,
 	status_titles,
 )
+from call_status_crm.rollup_reports import status_daily_rows, use_rollups
 
 REPORT = "Call Status Summary"
 
@@ -39,7 +40,9 @@ def execute(filters=None):
 def get_daily_rows(filters) -> list[dict]:
 	"""Calls per day and status, counted in the database per outcome and connected (in the order of
 	`call_date_status_index`, so without a temporary table) and folded into attempts, connected and
-	missed in `core.reports`."""
+	missed in `core.reports`; from the daily roll-up unless a tag filters them."""
+	if use_rollups(filters):
+		return status_daily_rows(filters)
 	call = calls_table()
 	query = (
 		frappe.qb.from_(call)

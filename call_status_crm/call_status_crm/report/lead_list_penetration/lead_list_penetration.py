@@ -1,0 +1,276 @@
+# Copyright (c) 2026, call_status_crm developers
+# For license information, please see license.txt
+"""Lead List Penetration (DESIGN.md §9): what is left to dial, per campaign and lead status. Counted in the
+database with one grouped scan of the Leads (along a covering index) and, when the calling rules are on,
+two more grouped queries driven by the Do Not Call list and by the numbers at their 24-hour cap; the
+calling window is asked once per (zone, country, state). The rules of the columns: `core.penetration`."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_to_date, now_datetime
+
+from call_status_crm.calling_rule_settings import country_code
+from call_status_crm.calling_rule_settings import get_rules as get_calling_rules
+from call_status_crm.calling_rules import to_site, to_utc
+from call_status_crm.core import calling_rules as engine
+from call_status_crm.core.penetration import Group, cutoffs_sql_values, fold
+from call_status_crm.do_not_call import DO_NOT_CONTACT
+from call_status_crm.leads import lead_campaign_fields
+from call_status_crm.recycling import get_rules as get_recycle_rules
+from call_status_crm.reports import bar_chart, prepare_filters
+from call_status_crm.settings import get_protected_lead_statuses
+
+REPORT = "Lead List Penetration"
+GROUP = "campaign, status, call_timezone, country, state"
+
+
+@frappe.read_only()  # served from the read replica where the site has one
+def execute(filters=None):
+	filters = prepare_filters(filters, REPORT)  # an agent: their own (assigned) leads only
+	now = now_datetime()
+	rows = get_data(filters, now)
+	return get_columns(), rows, None, get_chart(rows), get_summary(rows)
+
+
+def lead_filters(filters, values: dict) -> str:
+	"""The WHERE of every query over Leads (`l`): campaign, lead status and the agent's assigned leads."""
+	conditions = ["1 = 1"]
+	if filters.get("campaign"):
+		conditions.append(f"{campaign_column()} = %(campaign)s")
+		values["campaign"] = filters.campaign
+	if filters.get("lead_status"):
+		conditions.append("l.status = %(lead_status)s")
+		values["lead_status"] = filters.lead_status
+	if filters.get("agent"):
+		conditions.append(
+			"""l.name IN (SELECT t.reference_name FROM `tabToDo` t
+			WHERE t.allocated_to = %(agent)s AND t.status = 'Open' AND t.reference_type = 'Lead')"""
+		)
+		values["agent"] = filters.agent
+	return " AND ".join(conditions)
+
+
+def campaign_column() -> str:
+	return "l.campaign_name" if "campaign_name" in lead_campaign_fields() else "NULL"
+
+
+def due_expressions(now, values: dict) -> tuple[str, str, str]:
+	"""SQL for: the lead is due, its recycles are used up, when a not-yet-due recycled lead becomes due."""
+	delays = {status: rule.delay_minutes for status, rule in get_recycle_rules().items()}
+	values.update(cutoffs_sql_values(delays))
+	values["now"] = now
+	values["protected"] = (*get_protected_lead_statuses(), DO_NOT_CONTACT)
+	values["recycled"] = tuple(delays) or ("",)
+	recycled_due = [
+		f"(l.status = %(status_{n})s AND l.last_call_time <= %(now)s - INTERVAL %(delay_{n})s MINUTE)"
+		for n in range(len(delays))
+	]
+	due = (
+		"(l.status NOT IN %(protected)s AND (l.last_call_time IS NULL"
+		+ "".join(f" OR ({term} AND l.recycle_due_at IS NOT NULL)" for term in recycled_due)
+		+ "))"
+	)
+	exhausted = (
+		"(l.status IN %(recycled)s AND l.last_call_time IS NOT NULL AND l.recycle_due_at IS NULL"
+		" AND l.status NOT IN %(protected)s)"
+	)
+	next_due = (
+		"CASE "
+		+ "".join(
+			f"WHEN l.status = %(status_{n})s AND l.recycle_due_at IS NOT NULL"
+			f" AND l.last_call_time > %(now)s - INTERVAL %(delay_{n})s MINUTE"
+			f" THEN l.last_call_time + INTERVAL %(delay_{n})s MINUTE "
+			for n in range(len(delays))
+		)
+		+ "END"
+		if delays
+		else "NULL"
+	)
+	return due, exhausted, next_due
+
+
+def get_groups(filters, now, rules) -> list[Group]:
+	values: dict = {}
+	where = lead_filters(filters, values)
+	due, exhausted, next_due = due_expressions(now, values)
+	select = f"""{campaign_column()} AS campaign, l.status, l.call_timezone, l.country, l.state"""
+	rows = frappe.db.sql(
+		f"""SELECT {select},
+			COUNT(*) AS leads,
+			SUM(l.last_call_time IS NULL) AS never_called,
+			SUM(l.call_attempts = 1) AS attempts_1,
+			SUM(l.call_attempts = 2) AS attempts_2,
+			SUM(l.call_attempts >= 3) AS attempts_3_plus,
+			SUM({exhausted}) AS exhausted,
+			SUM({due}) AS due,
+			MIN({next_due}) AS next_due_at
+		FROM `tabLead` l
+		WHERE {where}
+		GROUP BY {GROUP}""",
+		values,
+		as_dict=True,
+	)
+	listed = blocked_counts(dnc_leads_sql(), where, due, values) if rules else {}
+	capped = (
+		blocked_counts(capped_leads_sql(), where, due, {**values, **cap_values(rules, now)})
+		if rules and rules.max_attempts_24h
+		else {}
+	)
+	return [
+		Group(
+			campaign=row.campaign,
+			lead_status=row.status,
+			timezone=row.call_timezone,
+			country=row.country,
+			state=row.state,
+			leads=int(row.leads),
+			never_called=int(row.never_called or 0),
+			attempts_1=int(row.attempts_1 or 0),
+			attempts_2=int(row.attempts_2 or 0),
+			attempts_3_plus=int(row.attempts_3_plus or 0),
+			exhausted=int(row.exhausted or 0),
+			due=int(row.due or 0),
+			next_due_at=row.next_due_at,
+			dnc_due=listed.get(key_of(row), 0),
+			cap_due=capped.get(key_of(row), 0),
+		)
+		for row in rows
+	]
+
+
+def key_of(row) -> tuple:
+	return (row.campaign, row.status, row.call_timezone, row.country, row.state)
+
+
+def dnc_leads_sql() -> str:
+	"""The Leads whose phone or mobile is on the Do Not Call list, for everyone or for their campaign: from
+	the list's side (it is short next to the Leads), along the Lead's phone key indexes. STRAIGHT_JOIN:
+	left to itself, MariaDB scans every Lead for the mobile numbers instead."""
+	campaign = campaign_column().replace("l.", "x.")
+	return " UNION ".join(
+		f"""SELECT STRAIGHT_JOIN x.name FROM `tabDo Not Call` d JOIN `tabLead` x ON x.{key} = d.phone_key
+		WHERE d.scope = 'Global' OR d.campaign = {campaign}"""
+		for key in ("phone_key", "mobile_key")
+	)
+
+
+def capped_leads_sql() -> str:
+	"""The Leads (not listed) whose number had the cap's outgoing calls in the last 24 hours, from the
+	numbers' side."""
+	capped = """SELECT phone_key FROM `tabLead Call Log`
+		WHERE phone_key IS NOT NULL AND direction = 'Outgoing' AND call_time > %(since)s AND call_time <= %(now)s
+		GROUP BY phone_key HAVING COUNT(*) >= %(cap)s"""
+	return (
+		" UNION ".join(
+			f"SELECT STRAIGHT_JOIN x.name FROM ({capped}) c JOIN `tabLead` x ON x.{key} = c.phone_key"
+			for key in ("phone_key", "mobile_key")
+		)
+		+ f" EXCEPT ({dnc_leads_sql()})"
+	)
+
+
+def cap_values(rules, now) -> dict:
+	return {"cap": rules.max_attempts_24h, "since": add_to_date(now, hours=-24)}
+
+
+def blocked_counts(leads_sql: str, where: str, due: str, values: dict) -> dict[tuple, int]:
+	"""Due leads among `leads_sql`, per group."""
+	rows = frappe.db.sql(
+		f"""SELECT STRAIGHT_JOIN {campaign_column()} AS campaign, l.status, l.call_timezone, l.country,
+			l.state, SUM({due}) AS due
+		FROM ({leads_sql}) blocked
+		JOIN `tabLead` l ON l.name = blocked.name
+		WHERE {where}
+		GROUP BY {GROUP}""",
+		values,
+		as_dict=True,
+	)
+	return {key_of(row): int(row.due or 0) for row in rows}
+
+
+def get_data(filters, now) -> list[dict]:
+	rules = get_calling_rules()
+	groups = get_groups(filters, now, rules)
+	window_opens = None
+	if rules is not None:
+		at = to_utc(now)
+
+		def window_opens(place):
+			zone, country, state = place
+			verdict = engine.check(rules, engine.Target(zone, country_code(country), state), at)
+			if verdict.allowed:
+				return None
+			return to_site(verdict.next_allowed_at) if verdict.next_allowed_at else now
+
+	return [
+		{
+			"campaign": row.campaign or _("Not set"),
+			"lead_status": row.lead_status,
+			**row.counts,
+			"next_eligible_at": row.next_eligible_at,
+		}
+		for row in fold(groups, window_opens, now)
+	]
+
+
+def get_columns() -> list[dict]:
+	def column(fieldname, label, fieldtype="Int", width=110, **extra):
+		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+
+	return [
+		column("campaign", _("Campaign"), "Link", 160, options="Campaign"),
+		column("lead_status", _("Lead Status"), "Data", 120),
+		column("leads", _("Leads"), width=80),
+		column("never_called", _("Never Called")),
+		column("attempts_1", _("1 Attempt"), width=90),
+		column("attempts_2", _("2 Attempts"), width=90),
+		column("attempts_3_plus", _("3+ Attempts"), width=100),
+		column("due", _("Due")),
+		column("dialable_now", _("Dialable Now")),
+		column("blocked_dnc", _("Blocked: Do Not Call"), width=150),
+		column("blocked_hours", _("Blocked: Hours"), width=120),
+		column("blocked_cap", _("Blocked: Cap"), width=110),
+		column("exhausted", _("Exhausted")),
+		column("next_eligible_at", _("Next Eligible"), "Datetime", 160),
+	]
+
+
+def get_chart(rows: list[dict]) -> dict | None:
+	if not rows:
+		return None
+	top = sorted(rows, key=lambda row: -row["leads"])[:20]
+	chart = bar_chart(
+		[f"{row['campaign']} · {_(row['lead_status'] or '')}" for row in top],
+		{
+			_("Dialable Now"): [row["dialable_now"] for row in top],
+			_("Blocked"): [row["blocked_dnc"] + row["blocked_hours"] + row["blocked_cap"] for row in top],
+			_("Not Due Yet"): [row["leads"] - row["due"] - row["exhausted"] for row in top],
+			_("Exhausted"): [row["exhausted"] for row in top],
+		},
+		stacked=True,
+		colors=["#59ba8b", "#e03636", "#999999", "#e86c13"],
+	)
+	chart["heading"] = _("Leads by what is left to dial (the 20 largest groups)")
+	return chart
+
+
+def get_summary(rows: list[dict]) -> list[dict]:
+	total = totals_of(rows)
+	return [
+		{"value": total["leads"], "label": _("Leads"), "datatype": "Int", "indicator": "Blue"},
+		{"value": total["never_called"], "label": _("Never Called"), "datatype": "Int", "indicator": "Gray"},
+		{"value": total["dialable_now"], "label": _("Dialable Now"), "datatype": "Int", "indicator": "Green"},
+		{
+			"value": total["blocked_dnc"] + total["blocked_hours"] + total["blocked_cap"],
+			"label": _("Blocked by Calling Rules"),
+			"datatype": "Int",
+			"indicator": "Red",
+		},
+		{"value": total["exhausted"], "label": _("Exhausted"), "datatype": "Int", "indicator": "Orange"},
+	]
+
+
+def totals_of(rows: list[dict]) -> dict[str, int]:
+	from call_status_crm.core.penetration import COUNTS
+
+	return {name: sum(row[name] for row in rows) for name in COUNTS}

@@ -1,0 +1,111 @@
+"""Lead List Penetration (DESIGN.md §9): exact rows per campaign and lead status, what the calling rules
+block, the filters, and an agent seeing only their own leads; refused runs write nothing."""
+
+import frappe
+from frappe.utils import now_datetime
+
+from call_status_crm.call_status_crm.report.lead_list_penetration.lead_list_penetration import execute
+from call_status_crm.do_not_call import add_number
+from call_status_crm.settings import SETTINGS
+from call_status_crm.tests.call_queue_cases import CommittedQueueTestCase, QueueTestCase, assign, busy_lead
+from call_status_crm.tests.cases import API
+from call_status_crm.tests.utils import AGENT, AGENT_2, SALES_USER, make_lead
+
+CAMPAIGN = "CSC Penetration Campaign"
+COUNTED = ("leads", "never_called", "attempts_1", "due", "dialable_now", "blocked_dnc", "blocked_hours")
+
+
+def ensure_campaign() -> None:
+	if not frappe.db.exists("Campaign", CAMPAIGN):
+		frappe.get_doc({"doctype": "Campaign", "campaign_name": CAMPAIGN}).insert(ignore_permissions=True)
+
+
+def rows_of(filters: dict) -> dict[str, tuple]:
+	_columns, data, _message, _chart, _summary = execute({"campaign": CAMPAIGN, **filters})
+	return {row["lead_status"]: tuple(row[name] for name in COUNTED) for row in data}
+
+
+class TestLeadListPenetration(QueueTestCase):
+	def setUp(self):
+		super().setUp()
+		ensure_campaign()
+		self.fresh = make_lead("CSC Pen Fresh", campaign_name=CAMPAIGN, call_timezone="UTC").name
+		self.listed = make_lead(
+			"CSC Pen Listed", campaign_name=CAMPAIGN, call_timezone="UTC", phone="+1 212 555 0177"
+		).name
+		self.recycled = busy_lead("CSC Pen Recycled", AGENT, 40)
+		self.waiting = busy_lead("CSC Pen Waiting", AGENT, 10)
+		for lead in (self.recycled, self.waiting):
+			frappe.db.set_value("Lead", lead, {"campaign_name": CAMPAIGN, "call_timezone": "UTC"})
+		assign(self.fresh, AGENT)
+		assign(self.recycled, AGENT)
+		assign(self.listed, AGENT_2)
+		add_number("+1 212 555 0177", "Manual")
+
+	def test_rows_with_the_rules_off(self):
+		self.assertEqual(
+			rows_of({}),
+			{
+				# leads, never called, 1 attempt, due, dialable, blocked DNC, blocked hours
+				"Lead": (2, 2, 0, 2, 2, 0, 0),
+				"Not Picked": (2, 0, 2, 1, 1, 0, 0),
+			},
+		)
+		_columns, data, _message, chart, summary = execute(
+			{"campaign": CAMPAIGN, "lead_status": "Not Picked"}
+		)
+		self.assertEqual(len(data), 1)
+		self.assertEqual(chart["type"], "bar")
+		self.assertEqual(summary[0]["value"], 2)
+
+	def test_blocked_by_the_list_and_the_hours(self):
+		rules = {
+			"calling_rules_enabled": 1,
+			"calling_window_start": "00:00:00",
+			"calling_window_end": "23:59:59",
+			**{f"call_on_{day}": 1 for day in DAYS},
+		}
+		frappe.db.set_single_value(SETTINGS, rules)
+		# the list blocks; the rest is dialable
+		self.assertEqual(rows_of({}), {"Lead": (2, 2, 0, 2, 1, 1, 0), "Not Picked": (2, 0, 2, 1, 1, 0, 0)})
+		# today closed in the leads' zone (UTC): the rest waits for tomorrow
+		frappe.db.set_single_value(SETTINGS, f"call_on_{DAYS[utc_weekday()]}", 0)
+		self.assertEqual(rows_of({}), {"Lead": (2, 2, 0, 2, 0, 1, 1), "Not Picked": (2, 0, 2, 1, 0, 0, 1)})
+		_columns, data, *_rest = execute({"campaign": CAMPAIGN})
+		self.assertTrue(all(row["next_eligible_at"] > now_datetime() for row in data))
+
+	def test_agent_filter_and_an_agent_sees_their_own(self):
+		self.assertEqual(
+			rows_of({"agent": AGENT}), {"Lead": (1, 1, 0, 1, 1, 0, 0), "Not Picked": (1, 0, 1, 1, 1, 0, 0)}
+		)
+		frappe.set_user(AGENT_2)
+		self.assertEqual(
+			rows_of({"agent": AGENT}), {"Lead": (1, 1, 0, 1, 1, 0, 0)}
+		)  # their own, whatever asked
+
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def utc_weekday() -> int:
+	from datetime import datetime, timezone
+
+	return datetime.now(timezone.utc).weekday()
+
+
+class TestLeadListPenetrationDoors(CommittedQueueTestCase):
+	def run_report(self, client, **filters):
+		return client.get(
+			"/api/method/frappe.desk.query_report.run",
+			{"report_name": "Lead List Penetration", "filters": frappe.as_json(filters)},
+		)
+
+	def test_refused_runs(self):
+		lead = self.new_lead("CSC Pen Door")
+		for client in (self.guest, self.plain, self.client(SALES_USER)):
+			response = self.assertNothingWritten(lambda c=client: self.run_report(c), lead=lead)
+			self.assertIn(response.status_code, (401, 403), response.text)
+		self.assertRefused(self.run_report(self.manager, lead_status=["Lead"]), 417, "lead_status")
+		ok = self.run_report(self.agent)
+		self.assertEqual(ok.status_code, 200, ok.text)
+		self.assertTrue(API)
