@@ -16,6 +16,7 @@ from frappe.utils import now_datetime
 
 from call_status_crm.core import access
 from call_status_crm.core import call_events as rules
+from call_status_crm.transactions import insert_after_transaction
 
 EVENT = "Call Event"
 MAX_ERROR_LENGTH = 10_000
@@ -94,17 +95,7 @@ def keep_after_transaction(values: dict) -> None:
 		"attempts": 0,
 		"next_attempt_at": now_datetime(),
 	}
-	written = []
-
-	def write():
-		if written:
-			return
-		written.append(True)
-		frappe.get_doc(values).insert(ignore_permissions=True, ignore_links=True)
-		frappe.db.commit()
-
-	frappe.db.after_rollback.add(write)
-	frappe.db.after_commit.add(write)
+	insert_after_transaction(values)
 
 
 def describe(error: Exception) -> str:

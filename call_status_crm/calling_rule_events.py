@@ -8,6 +8,7 @@ import frappe
 from frappe.utils import get_datetime, now_datetime
 
 from call_status_crm.core.calling_rules import Verdict
+from call_status_crm.transactions import insert_after_transaction
 
 EVENT = "Calling Rule Event"
 DESK_METHODS = ("frappe.desk.form.save.savedocs", "frappe.client.insert", "frappe.client.save")
@@ -54,17 +55,7 @@ def current_door(doc) -> str:
 def record_after_rollback(values: dict) -> None:
 	"""A refusal rolls the request back: write its event after the rollback (or after a commit, when a
 	caller caught the refusal), in a transaction of its own."""
-	written = []
-
-	def write():
-		if written:
-			return
-		written.append(True)
-		frappe.get_doc(values).insert(ignore_permissions=True, ignore_links=True)
-		frappe.db.commit()
-
-	frappe.db.after_rollback.add(write)
-	frappe.db.after_commit.add(write)
+	insert_after_transaction(values)
 
 
 def write_call_events(doc) -> None:

@@ -124,6 +124,20 @@ class TestRecordings(InboundTestCase):
 	def get_recording(self, client, call: str):
 		return client.get("/api/method/call_status_crm.api.get_recording", {"call": call})
 
+	def assertRecordingRefused(self, url: str, message: str):
+		"""An agent's call with this recording URL is refused (417, `message`) and nothing is written."""
+		response = self.assertNothingWritten(
+			lambda: self.post(
+				self.agent,
+				"log_call",
+				call_status="busy",
+				lead=self.lead,
+				call_time=ago(4),
+				recording_url=url,
+			)
+		)
+		self.assertRefused(response, 417, message)
+
 	def test_only_http_urls_are_kept(self):
 		for url in (
 			"javascript:alert(document.cookie)",
@@ -131,17 +145,7 @@ class TestRecordings(InboundTestCase):
 			"ftp://x.example/a.mp3",
 			"//x/a",
 		):
-			response = self.assertNothingWritten(
-				lambda url=url: self.post(
-					self.agent,
-					"log_call",
-					call_status="busy",
-					lead=self.lead,
-					call_time=ago(4),
-					recording_url=url,
-				)
-			)
-			self.assertRefused(response, 417, "is not an http or https address")
+			self.assertRecordingRefused(url, "is not an http or https address")
 		self.log("https://media.example.com/rec/1.mp3")
 
 	def test_twilio_and_exotel_recordings_stream_with_credentials_kept_on_the_server(self):
@@ -165,17 +169,7 @@ class TestRecordings(InboundTestCase):
 			"http://10.0.0.1/a.mp3",
 			"http://[::1]/a",
 		):
-			response = self.assertNothingWritten(
-				lambda url=url: self.post(
-					self.agent,
-					"log_call",
-					call_status="busy",
-					lead=self.lead,
-					call_time=ago(4),
-					recording_url=url,
-				)
-			)
-			self.assertRefused(response, 417, "private network")
+			self.assertRecordingRefused(url, "private network")
 		with self.stub_allowed():
 			call = self.log(self.stub_url(TWILIO_PATH))
 		# saved while the stub was allowed, fetched after: refused, the stub never asked
