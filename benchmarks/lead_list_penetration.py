@@ -129,7 +129,7 @@ def main():
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--leads", type=int, default=100_000)
 	parser.add_argument("--runs", type=int, default=5)
-	parser.add_argument("--keep", action="store_true")
+	parser.add_argument("--keep", action="store_true", help="keep the leads, and reuse them when there")
 	args = parser.parse_args()
 	frappe.init(site=args.site)
 	frappe.connect()
@@ -143,10 +143,13 @@ def main():
 		for field in ("calling_window_start", "calling_window_end", "max_attempts_per_number_24h")
 	}
 	try:
-		cleanup()
 		add_callback_indexes()
 		started = time.perf_counter()
-		seed(args.leads)
+		if args.keep and frappe.db.count("Lead", {"name": ("like", f"{PREFIX}%")}) == args.leads:
+			print(f"reusing {args.leads} seeded leads (--keep)")
+		else:
+			cleanup()
+			seed(args.leads)
 		total = frappe.db.count("Lead")
 		print(
 			f"seeded {args.leads} leads in {time.perf_counter() - started:.1f} s ({total} leads on the site)"

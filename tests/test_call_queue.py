@@ -204,3 +204,27 @@ def test_penetration_next_eligible_when_nothing_is_dialable():
 	)
 	assert rows[0].counts["dialable_now"] == 0
 	assert rows[0].next_eligible_at == at(45)
+
+
+def test_penetration_group_applies_the_status_rules_once_per_group():
+	from call_status_crm.core.penetration import Scanned, group_of
+
+	scanned = Scanned(
+		leads=10,
+		called=7,
+		attempts_1=3,
+		called_without_due_time=2,
+		called_before_cutoff=4,
+		first_after_cutoff=at(-10),
+	)
+	delays = {"Not Picked": 30}
+	recycled = group_of(("C", "Not Picked", "UTC", None, None), scanned, delays, {"Converted"}, dnc_due=1)
+	assert (recycled.never_called, recycled.due, recycled.exhausted) == (3, 7, 2)
+	assert recycled.next_due_at == at(20) and recycled.dnc_due == 1 and recycled.timezone == "UTC"
+	# a status that is not recycled: only the never-called leads are due, nothing is exhausted
+	plain = group_of(("C", "Lead", None, None, None), scanned, delays, {"Converted"})
+	assert (plain.due, plain.exhausted, plain.next_due_at) == (3, 0, None)
+	# a protected status (even one with a recycle rule) and a lead without a status are never due
+	for status in ("Not Picked", None):
+		closed = group_of(("C", status, None, None, None), scanned, delays, {"Not Picked"})
+		assert (closed.due, closed.exhausted, closed.next_due_at) == (0, 0, None)

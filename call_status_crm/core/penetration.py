@@ -11,9 +11,9 @@ blocked by cap; what remains is dialable now."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 COUNTS = (
 	"leads",
@@ -53,6 +53,62 @@ class Group:
 	@property
 	def place(self) -> tuple:
 		return (self.timezone, self.country, self.state)
+
+
+@dataclass(frozen=True)
+class Scanned:
+	"""What the scan of one (campaign, status, zone, country, state) counts, none of it depending on the
+	status: the status is the group's, so what it decides (protected, recycled and after how long) is
+	decided here once per group instead of by the database for every lead."""
+
+	leads: int = 0
+	called: int = 0  # leads with a last call
+	attempts_1: int = 0
+	attempts_2: int = 0
+	attempts_3_plus: int = 0
+	called_without_due_time: int = 0  # called, no recycle due time (recycles used up, if recycled)
+	called_before_cutoff: int = 0  # with a recycle due time, last called at or before the status's cutoff
+	first_after_cutoff: datetime | None = None  # with a recycle due time: the first last call after it
+
+
+def group_of(
+	place: tuple,
+	scanned: Scanned,
+	delays: Mapping[str, int],
+	protected: Collection[str],
+	dnc_due: int = 0,
+	cap_due: int = 0,
+) -> Group:
+	"""One group's counts from its scan. A lead is due when its status is not protected and it was never
+	called, or its status is recycled, it has a recycle due time and its last call is at least the status's
+	delay ago; exhausted when its status is recycled (not protected) and it was called but has no recycle due
+	time (its recycles are used up); a recycled lead not yet due becomes due its delay after its last call.
+	`place`: (campaign, status, zone, country, state)."""
+	campaign, status, *where = place
+	open_status = status is not None and status not in protected
+	recycled = open_status and status in delays
+	never_called = scanned.leads - scanned.called
+	due = (never_called + (scanned.called_before_cutoff if recycled else 0)) if open_status else 0
+	next_due_at = (
+		scanned.first_after_cutoff + timedelta(minutes=max(delays[status] or 0, 0))
+		if recycled and scanned.first_after_cutoff
+		else None
+	)
+	return Group(
+		campaign,
+		status,
+		*where,
+		leads=scanned.leads,
+		never_called=never_called,
+		attempts_1=scanned.attempts_1,
+		attempts_2=scanned.attempts_2,
+		attempts_3_plus=scanned.attempts_3_plus,
+		exhausted=scanned.called_without_due_time if recycled else 0,
+		due=due,
+		next_due_at=next_due_at,
+		dnc_due=dnc_due,
+		cap_due=cap_due,
+	)
 
 
 @dataclass
@@ -123,12 +179,3 @@ def totals(rows: Iterable[Row]) -> dict[str, int]:
 		for name, value in row.counts.items():
 			total[name] += value
 	return total
-
-
-def cutoffs_sql_values(delays: Mapping[str, int]) -> dict:
-	"""Bind values for the per-status recycle expressions (status_<n>, delay_<n>)."""
-	values = {}
-	for number, (status, minutes) in enumerate(delays.items()):
-		values[f"status_{number}"] = status
-		values[f"delay_{number}"] = max(int(minutes or 0), 0)
-	return values

@@ -84,6 +84,93 @@ class TestLeadListPenetration(QueueTestCase):
 		)  # their own, whatever asked
 
 
+class TestLeadListPenetrationRule(QueueTestCase):
+	"""The report's groups equal the rule applied lead by lead (`expected`, written here from DESIGN.md §9,
+	not from the report's SQL): every kind of lead the scan must tell apart, one campaign."""
+
+	def test_rows_equal_the_rule_lead_by_lead(self):
+		from frappe.utils import add_to_date
+
+		from call_status_crm.settings import get_protected_lead_statuses
+
+		ensure_campaign()
+		now = now_datetime()
+		ago = lambda minutes: add_to_date(now, minutes=-minutes)  # noqa: E731
+		protected = sorted({*get_protected_lead_statuses(), "Do Not Contact"})
+		kinds = [
+			# status, last call, attempts, recycle due at
+			("Lead", None, 0, None),  # never called
+			("Lead", ago(50), 1, None),  # called, status not recycled: not due
+			("Not Picked", ago(50), 1, ago(20)),  # recycled, past its 30-minute delay: due
+			("Not Picked", ago(10), 2, add_to_date(now, minutes=20)),  # not yet: due in 20 minutes
+			("Not Picked", ago(15), 3, add_to_date(now, minutes=15)),  # not yet: due in 15 minutes
+			("Not Picked", ago(50), 4, None),  # recycles used up: exhausted
+			("Not Picked", None, 0, add_to_date(now, minutes=30)),  # set by hand, never called: due
+			("Missed", ago(10), 1, add_to_date(now, minutes=20)),  # the other recycled status: in 20 minutes
+			(protected[0], None, 0, None),  # protected, never called: never due
+			(protected[0], ago(50), 5, None),  # protected, called: neither due nor exhausted
+		]
+		leads = []
+		for number, (status, last, attempts, due_at) in enumerate(kinds):
+			name = make_lead(f"CSC Pen Kind {number}", campaign_name=CAMPAIGN, call_timezone="UTC").name
+			frappe.db.set_value(
+				"Lead",
+				name,
+				{
+					"status": status,
+					"last_call_time": last,
+					"call_attempts": attempts,
+					"recycle_due_at": due_at,
+				},
+				update_modified=False,
+			)
+			leads.append(frappe._dict(status=status, last=last, attempts=attempts, due_at=due_at))
+
+		delays = {"Not Picked": 30, "Missed": 30}
+
+		def expected(status: str) -> dict:
+			mine = [lead for lead in leads if lead.status == status]
+			open_status = status not in protected
+			recycled = open_status and status in delays
+			due = [
+				lead
+				for lead in mine
+				if open_status
+				and (
+					lead.last is None
+					or (recycled and lead.due_at and lead.last <= add_to_date(now, minutes=-delays[status]))
+				)
+			]
+			waiting = [
+				add_to_date(lead.last, minutes=delays[status])
+				for lead in mine
+				if recycled and lead.due_at and lead.last and lead.last > add_to_date(now, minutes=-delays[status])
+			]
+			return {
+				"leads": len(mine),
+				"never_called": sum(lead.last is None for lead in mine),
+				"attempts_1": sum(lead.attempts == 1 for lead in mine),
+				"attempts_3_plus": sum(lead.attempts >= 3 for lead in mine),
+				"due": len(due),
+				"dialable_now": len(due),
+				"exhausted": sum(bool(recycled and lead.last and not lead.due_at) for lead in mine),
+				"next_eligible_at": None if due else (min(waiting) if waiting else None),
+			}
+
+		_columns, data, *_rest = execute({"campaign": CAMPAIGN})
+		got = {
+			row["lead_status"]: {
+				**{name: row[name] for name in expected("Lead") if name != "next_eligible_at"},
+				"next_eligible_at": None if row["dialable_now"] else row["next_eligible_at"],
+			}
+			for row in data
+		}
+		self.assertEqual(got, {status: expected(status) for status in {lead.status for lead in leads}})
+		self.assertEqual(got["Not Picked"]["due"], 2)
+		self.assertEqual(got["Not Picked"]["exhausted"], 1)
+		self.assertEqual(got["Missed"]["next_eligible_at"], add_to_date(kinds[7][1], minutes=30))
+
+
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

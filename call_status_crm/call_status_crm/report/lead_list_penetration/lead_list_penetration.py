@@ -1,7 +1,7 @@
 # Copyright (c) 2026, call_status_crm developers
 # For license information, please see license.txt
 """Lead List Penetration (DESIGN.md §9): what is left to dial, per campaign and lead status. Counted in the
-database with one grouped scan of the Leads (along a covering index) and, when the calling rules are on,
+database with one grouped scan of the Leads (along a covering index, in its order) and, when the calling rules are on,
 two more grouped queries driven by the Do Not Call list and by the numbers at their 24-hour cap; the
 calling window is asked once per (zone, country, state). The rules of the columns: `core.penetration`."""
 
@@ -13,7 +13,8 @@ from call_status_crm.calling_rule_settings import country_code
 from call_status_crm.calling_rule_settings import get_rules as get_calling_rules
 from call_status_crm.calling_rules import to_site, to_utc
 from call_status_crm.core import calling_rules as engine
-from call_status_crm.core.penetration import Group, cutoffs_sql_values, fold
+from call_status_crm.core.call_queue import recycled_cutoffs
+from call_status_crm.core.penetration import Group, Scanned, fold, group_of
 from call_status_crm.do_not_call import DO_NOT_CONTACT
 from call_status_crm.leads import lead_campaign_fields
 from call_status_crm.recycling import get_rules as get_recycle_rules
@@ -54,83 +55,80 @@ def campaign_column() -> str:
 	return "l.campaign_name" if "campaign_name" in lead_campaign_fields() else "NULL"
 
 
-def due_expressions(now, values: dict) -> tuple[str, str, str]:
-	"""SQL for: the lead is due, its recycles are used up, when a not-yet-due recycled lead becomes due."""
-	delays = {status: rule.delay_minutes for status, rule in get_recycle_rules().items()}
-	values.update(cutoffs_sql_values(delays))
-	values["now"] = now
+def recycle_delays() -> dict[str, int]:
+	return {status: rule.delay_minutes for status, rule in get_recycle_rules().items()}
+
+
+def cutoff_sql(cutoffs: dict, values: dict) -> str:
+	"""SQL for the lead's status's cutoff (`core.call_queue.recycled_cutoffs`), NULL for a status that is
+	not recycled: one CASE on the status, its times bound."""
+	if not cutoffs:
+		return "NULL"
+	whens = []
+	for number, (status, cutoff) in enumerate(cutoffs.items()):
+		values[f"status_{number}"], values[f"cutoff_{number}"] = status, cutoff
+		whens.append(f"WHEN %(status_{number})s THEN %(cutoff_{number})s")
+	return f"CASE l.status {' '.join(whens)} END"
+
+
+def due_sql(cutoff: str, values: dict) -> str:
+	"""SQL: the lead is due (the rule of `core.penetration.group_of`, for the few leads the Do Not Call and
+	cap queries count; the scan of every lead counts what the rule needs instead)."""
 	values["protected"] = (*get_protected_lead_statuses(), DO_NOT_CONTACT)
-	values["recycled"] = tuple(delays) or ("",)
-	recycled_due = [
-		f"(l.status = %(status_{n})s AND l.last_call_time <= %(now)s - INTERVAL %(delay_{n})s MINUTE)"
-		for n in range(len(delays))
-	]
-	due = (
+	return (
 		"(l.status NOT IN %(protected)s AND (l.last_call_time IS NULL"
-		+ "".join(f" OR ({term} AND l.recycle_due_at IS NOT NULL)" for term in recycled_due)
-		+ "))"
+		f" OR (l.recycle_due_at IS NOT NULL AND l.last_call_time <= {cutoff})))"
 	)
-	exhausted = (
-		"(l.status IN %(recycled)s AND l.last_call_time IS NOT NULL AND l.recycle_due_at IS NULL"
-		" AND l.status NOT IN %(protected)s)"
-	)
-	next_due = (
-		"CASE "
-		+ "".join(
-			f"WHEN l.status = %(status_{n})s AND l.recycle_due_at IS NOT NULL"
-			f" AND l.last_call_time > %(now)s - INTERVAL %(delay_{n})s MINUTE"
-			f" THEN l.last_call_time + INTERVAL %(delay_{n})s MINUTE "
-			for n in range(len(delays))
-		)
-		+ "END"
-		if delays
-		else "NULL"
-	)
-	return due, exhausted, next_due
 
 
 def get_groups(filters, now, rules) -> list[Group]:
+	"""One scan of the Leads along the covering index, in its order (no temporary table), counting only
+	what does not depend on the status (its rules are applied per group, in `core.penetration.group_of`):
+	each expression here costs the scan about a tenth of a second per million leads."""
 	values: dict = {}
 	where = lead_filters(filters, values)
-	due, exhausted, next_due = due_expressions(now, values)
-	select = f"""{campaign_column()} AS campaign, l.status, l.call_timezone, l.country, l.state"""
+	delays = recycle_delays()
+	cutoff = cutoff_sql(recycled_cutoffs(delays, now), values)
 	rows = frappe.db.sql(
-		f"""SELECT {select},
+		f"""SELECT {campaign_column()} AS campaign, l.status, l.call_timezone, l.country, l.state,
 			COUNT(*) AS leads,
-			SUM(l.last_call_time IS NULL) AS never_called,
+			COUNT(l.last_call_time) AS called,
 			SUM(l.call_attempts = 1) AS attempts_1,
 			SUM(l.call_attempts = 2) AS attempts_2,
 			SUM(l.call_attempts >= 3) AS attempts_3_plus,
-			SUM({exhausted}) AS exhausted,
-			SUM({due}) AS due,
-			MIN({next_due}) AS next_due_at
+			COUNT(IF(l.recycle_due_at IS NULL, l.last_call_time, NULL)) AS called_without_due_time,
+			COUNT(IF(l.last_call_time <= {cutoff}, l.recycle_due_at, NULL)) AS called_before_cutoff,
+			MIN(IF(l.last_call_time > {cutoff} AND l.recycle_due_at IS NOT NULL, l.last_call_time, NULL))
+				AS first_after_cutoff
 		FROM `tabLead` l
 		WHERE {where}
 		GROUP BY {GROUP}""",
 		values,
 		as_dict=True,
 	)
+	due = due_sql(cutoff, values)
 	listed = blocked_counts(dnc_leads_sql(), where, due, values) if rules else {}
 	capped = (
 		blocked_counts(capped_leads_sql(), where, due, {**values, **cap_values(rules, now)})
 		if rules and rules.max_attempts_24h
 		else {}
 	)
+	protected = values["protected"]
 	return [
-		Group(
-			campaign=row.campaign,
-			lead_status=row.status,
-			timezone=row.call_timezone,
-			country=row.country,
-			state=row.state,
-			leads=int(row.leads),
-			never_called=int(row.never_called or 0),
-			attempts_1=int(row.attempts_1 or 0),
-			attempts_2=int(row.attempts_2 or 0),
-			attempts_3_plus=int(row.attempts_3_plus or 0),
-			exhausted=int(row.exhausted or 0),
-			due=int(row.due or 0),
-			next_due_at=row.next_due_at,
+		group_of(
+			key_of(row),
+			Scanned(
+				leads=int(row.leads),
+				called=int(row.called or 0),
+				attempts_1=int(row.attempts_1 or 0),
+				attempts_2=int(row.attempts_2 or 0),
+				attempts_3_plus=int(row.attempts_3_plus or 0),
+				called_without_due_time=int(row.called_without_due_time or 0),
+				called_before_cutoff=int(row.called_before_cutoff or 0),
+				first_after_cutoff=row.first_after_cutoff,
+			),
+			delays,
+			protected,
 			dnc_due=listed.get(key_of(row), 0),
 			cap_due=capped.get(key_of(row), 0),
 		)
@@ -170,7 +168,7 @@ def capped_leads_sql() -> str:
 
 
 def cap_values(rules, now) -> dict:
-	return {"cap": rules.max_attempts_24h, "since": add_to_date(now, hours=-24)}
+	return {"cap": rules.max_attempts_24h, "since": add_to_date(now, hours=-24), "now": now}
 
 
 def blocked_counts(leads_sql: str, where: str, due: str, values: dict) -> dict[tuple, int]:
