@@ -25,6 +25,7 @@ def main():
 	parser.add_argument("--site", default="bench_site")
 	parser.add_argument("--events", type=int, default=10_000)
 	parser.add_argument("--failing", action="store_true", help="every event still fails (missing status)")
+	parser.add_argument("--profile", action="store_true", help="print where the job spends its time")
 	args = parser.parse_args()
 	frappe.init(site=args.site)
 	frappe.connect()
@@ -89,9 +90,18 @@ def main():
 	frappe.db.bulk_insert("Call Event", fields, rows)
 	frappe.db.commit()
 	try:
+		if args.profile:
+			import cProfile
+			import pstats
+
+			profiler = cProfile.Profile()
+			profiler.enable()
 		started = time.perf_counter()
 		summary = job.run()
 		seconds = time.perf_counter() - started
+		if args.profile:
+			profiler.disable()
+			pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
 		print(
 			f"retry job, {args.events} due events ({'still failing' if args.failing else 'applicable'}): "
 			f"{seconds:.1f} s, {args.events / seconds:.0f} events/s, summary {summary}"

@@ -108,8 +108,13 @@ def describe(error: Exception) -> str:
 
 @contextmanager
 def run_as(user: str):
-	"""Run as `user` (the event's sender), then give the request or job back its own session."""
+	"""Run as `user` (the event's sender), then give the request or job back its own session. Already
+	replaying as `user` (the job runs a sender's events together): nothing to switch, and the request's
+	caches (DocType metas among them) are kept, since a switch clears them."""
 	local = frappe.local
+	if is_replaying() and frappe.session.user == user:
+		yield
+		return
 	session, form_dict = frappe._dict(local.session), local.form_dict
 	frappe.set_user(user)
 	local.flags.call_status_crm_replaying_event = True
@@ -125,14 +130,14 @@ def run_as(user: str):
 		local.user_perms = None
 
 
-def due_events(now, limit: int) -> list[str]:
+def due_events(now, limit: int) -> list[frappe._dict]:
+	"""The next `limit` due Pending events (name, sent_by), the longest waiting first."""
 	event = frappe.qb.DocType(EVENT)
-	return [
-		row[0]
-		for row in frappe.qb.from_(event)
-		.select(event.name)
+	return (
+		frappe.qb.from_(event)
+		.select(event.name, event.sent_by)
 		.where((event.status == rules.PENDING) & (event.next_attempt_at <= now))
 		.orderby(event.next_attempt_at)
 		.limit(limit)
-		.run()
-	]
+		.run(as_dict=True)
+	)

@@ -11,7 +11,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 from call_status_crm.core.access import telephony_external_id
 from call_status_crm.jobs import call_events as job
 from call_status_crm.tests.inbound_cases import InboundTestCase
-from call_status_crm.tests.utils import AGENT, INTEGRATION, ago, make_call_status
+from call_status_crm.tests.utils import AGENT, INTEGRATION, PLAIN_USER, ago, make_call_status
 
 STATUS = "csc_event_status"  # a status the integration sends before the admin has made it
 
@@ -171,6 +171,45 @@ class TestCallEventAccess(CallEventTestCase):
 			self.assertEqual((after.status, after.attempts), ("Pending", 0))
 		count = self.agent.get("/api/method/frappe.client.get_count", {"doctype": "Call Event"})
 		self.assertEqual(count.status_code, 403, count.text)
+
+	def test_one_run_applies_each_senders_events_with_that_senders_rights(self):
+		"""The job takes a batch sender by sender: events of two senders, interleaved, each run as its own
+		sender (a user with no call role gets nothing applied, even between an integration's events)."""
+		lead = self.new_lead("CSC Event Senders")
+		frappe.set_user("Administrator")
+		for number, sender in enumerate((INTEGRATION, PLAIN_USER, INTEGRATION)):
+			external_id = f"csc-ev-sender-{number}"
+			payload = {"call_status": "busy", "lead": lead, "external_id": external_id, "call_time": ago(5)}
+			frappe.get_doc(
+				{
+					"doctype": "Call Event",
+					"event_source": "API",
+					"method": "log_call",
+					"external_id": external_id,
+					"payload": json.dumps(payload),
+					"sent_by": sender,
+					"received_at": now_datetime(),
+					"status": "Pending",
+					"attempts": 0,
+					"next_attempt_at": ago(1),
+				}
+			).insert(ignore_permissions=True)
+		frappe.db.commit()
+		job.run()
+		self.assertEqual(frappe.session.user, "Administrator")  # the job's own session is given back
+		for number in (0, 2):
+			(call,) = self.calls_with(f"csc-ev-sender-{number}")
+			self.assertEqual(frappe.db.get_value("Lead Call Log", call, "owner"), INTEGRATION)
+			self.assertEqual(self.events(f"csc-ev-sender-{number}")[0].status, "Applied")
+		(refused,) = self.events("csc-ev-sender-1")
+		self.assertEqual((refused.status, refused.attempts), ("Pending", 1))
+		self.assertEqual(self.calls_with("csc-ev-sender-1"), [])
+		# nested, a retry for another sender still switches
+		from call_status_crm.call_events import run_as
+
+		with run_as(INTEGRATION), run_as(PLAIN_USER):
+			self.assertEqual(frappe.session.user, PLAIN_USER)
+		self.assertEqual(frappe.session.user, "Administrator")
 
 	def test_a_manager_retries_as_the_sender(self):
 		event = self.failed_integration_call("csc-ev-manual")
