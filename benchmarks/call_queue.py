@@ -33,7 +33,13 @@ def make_agents(agents: int) -> list[str]:
 		email = f"csc.bench.agent{i:03d}@example.com"
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": f"Bench Agent {i}", "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": f"Bench Agent {i}",
+					"enabled": 1,  # in_import: the doctype's defaults are not applied
+					"send_welcome_email": 0,
+				}
 			).insert(ignore_permissions=True)
 			user.add_roles("Call Agent", "Sales User")
 		users.append(email)

@@ -134,19 +134,27 @@ def escalate(rows: list[frappe._dict], now, grace: int) -> None:
 		)
 
 
-def insert_rows(doctype: str, fields: list[str], rows: list[tuple], now) -> None:
+def insert_rows(doctype: str, fields: list[str], rows: list[tuple], now, tries: int = 3) -> None:
 	"""One INSERT of all the rows, its values bound by the driver (building it with the query builder costs
-	more than the database does: about a millisecond per row)."""
+	more than the database does: about a millisecond per row). Names are random, like Frappe's hash names:
+	on the rare duplicate the statement alone fails (InnoDB undoes a statement whole) and is sent again with
+	new names, as Frappe retries a hash name."""
 	if not rows:
 		return
 	user = frappe.session.user
 	columns = ["name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", *fields]
-	values = []
-	for row in rows:
-		values.extend((frappe.generate_hash(length=10), now, now, user, user, 0, 0, *row))
 	placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-	frappe.db.sql(
+	query = (
 		f"INSERT INTO `tab{doctype}` ({', '.join(f'`{column}`' for column in columns)}) VALUES "
-		+ ", ".join([placeholders] * len(rows)),
-		values,
+		+ ", ".join([placeholders] * len(rows))
 	)
+	for attempt in range(tries):
+		values = []
+		for row in rows:
+			values.extend((frappe.generate_hash(length=10), now, now, user, user, 0, 0, *row))
+		try:
+			frappe.db.sql(query, values)
+			return
+		except Exception as e:
+			if not frappe.db.is_primary_key_violation(e) or attempt == tries - 1:
+				raise
