@@ -94,6 +94,12 @@ class TestLeadListPenetrationRule(QueueTestCase):
 		from call_status_crm.settings import get_protected_lead_statuses
 
 		ensure_campaign()
+		# two delays: each recycled status is held to its own
+		settings = frappe.get_single(SETTINGS)
+		for rule in settings.recycle_rules:
+			rule.delay_minutes = {"Not Picked": 30, "Missed": 45}[rule.lead_status]
+		settings.save()
+		self.addCleanup(frappe.clear_document_cache, SETTINGS, SETTINGS)
 		now = now_datetime()
 		ago = lambda minutes: add_to_date(now, minutes=-minutes)  # noqa: E731
 		protected = sorted({*get_protected_lead_statuses(), "Do Not Contact"})
@@ -102,11 +108,13 @@ class TestLeadListPenetrationRule(QueueTestCase):
 			("Lead", None, 0, None),  # never called
 			("Lead", ago(50), 1, None),  # called, status not recycled: not due
 			("Not Picked", ago(50), 1, ago(20)),  # recycled, past its 30-minute delay: due
+			("Not Picked", ago(40), 1, ago(10)),  # past its own delay, not Missed's longer one: due
 			("Not Picked", ago(10), 2, add_to_date(now, minutes=20)),  # not yet: due in 20 minutes
 			("Not Picked", ago(15), 3, add_to_date(now, minutes=15)),  # not yet: due in 15 minutes
 			("Not Picked", ago(50), 4, None),  # recycles used up: exhausted
 			("Not Picked", None, 0, add_to_date(now, minutes=30)),  # set by hand, never called: due
-			("Missed", ago(10), 1, add_to_date(now, minutes=20)),  # the other recycled status: in 20 minutes
+			("Missed", ago(10), 1, add_to_date(now, minutes=35)),  # the other recycled status: in 35 minutes
+			("Missed", ago(40), 1, add_to_date(now, minutes=5)),  # past Not Picked's delay, not its own
 			(protected[0], None, 0, None),  # protected, never called: never due
 			(protected[0], ago(50), 5, None),  # protected, called: neither due nor exhausted
 		]
@@ -126,7 +134,7 @@ class TestLeadListPenetrationRule(QueueTestCase):
 			)
 			leads.append(frappe._dict(status=status, last=last, attempts=attempts, due_at=due_at))
 
-		delays = {"Not Picked": 30, "Missed": 30}
+		delays = {"Not Picked": 30, "Missed": 45}
 
 		def expected(status: str) -> dict:
 			mine = [lead for lead in leads if lead.status == status]
@@ -166,9 +174,10 @@ class TestLeadListPenetrationRule(QueueTestCase):
 			for row in data
 		}
 		self.assertEqual(got, {status: expected(status) for status in {lead.status for lead in leads}})
-		self.assertEqual(got["Not Picked"]["due"], 2)
+		self.assertEqual(got["Not Picked"]["due"], 3)
 		self.assertEqual(got["Not Picked"]["exhausted"], 1)
-		self.assertEqual(got["Missed"]["next_eligible_at"], add_to_date(kinds[7][1], minutes=30))
+		self.assertEqual(got["Missed"]["due"], 0)
+		self.assertEqual(got["Missed"]["next_eligible_at"], add_to_date(kinds[9][1], minutes=45))
 
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -84,29 +84,39 @@ def due_sql(cutoff: str, values: dict) -> str:
 def get_groups(filters, now, rules) -> list[Group]:
 	"""One scan of the Leads along the covering index, in its order (no temporary table), counting only
 	what does not depend on the status (its rules are applied per group, in `core.penetration.group_of`):
-	each expression here costs the scan about a tenth of a second per million leads."""
+	each expression here costs the scan about a tenth of a second per million leads. The recycled leads
+	past their delay are counted once per distinct delay (usually one), against a bound time: comparing
+	times is cheap, choosing a cutoff by the status's text for every lead is not."""
 	values: dict = {}
 	where = lead_filters(filters, values)
 	delays = recycle_delays()
-	cutoff = cutoff_sql(recycled_cutoffs(delays, now), values)
+	cutoffs = recycled_cutoffs(delays, now)
+	distinct = sorted(set(cutoffs.values()))
+	per_cutoff = []
+	for number, cutoff in enumerate(distinct):
+		values[f"distinct_{number}"] = cutoff
+		per_cutoff.append(
+			f"""COUNT(IF(l.last_call_time <= %(distinct_{number})s, l.recycle_due_at, NULL))
+				AS before_{number},
+			MIN(IF(l.last_call_time > %(distinct_{number})s AND l.recycle_due_at IS NOT NULL,
+				l.last_call_time, NULL)) AS after_{number},"""
+		)
 	rows = frappe.db.sql(
 		f"""SELECT {campaign_column()} AS campaign, l.status, l.call_timezone, l.country, l.state,
+			{"".join(per_cutoff)}
 			COUNT(*) AS leads,
 			COUNT(l.last_call_time) AS called,
 			SUM(l.call_attempts = 1) AS attempts_1,
 			SUM(l.call_attempts = 2) AS attempts_2,
 			SUM(l.call_attempts >= 3) AS attempts_3_plus,
-			COUNT(IF(l.recycle_due_at IS NULL, l.last_call_time, NULL)) AS called_without_due_time,
-			COUNT(IF(l.last_call_time <= {cutoff}, l.recycle_due_at, NULL)) AS called_before_cutoff,
-			MIN(IF(l.last_call_time > {cutoff} AND l.recycle_due_at IS NOT NULL, l.last_call_time, NULL))
-				AS first_after_cutoff
+			COUNT(IF(l.recycle_due_at IS NULL, l.last_call_time, NULL)) AS called_without_due_time
 		FROM `tabLead` l
 		WHERE {where}
 		GROUP BY {GROUP}""",
 		values,
 		as_dict=True,
 	)
-	due = due_sql(cutoff, values)
+	due = due_sql(cutoff_sql(cutoffs, values), values)
 	listed = blocked_counts(dnc_leads_sql(), where, due, values) if rules else {}
 	capped = (
 		blocked_counts(capped_leads_sql(), where, due, {**values, **cap_values(rules, now)})
@@ -114,26 +124,29 @@ def get_groups(filters, now, rules) -> list[Group]:
 		else {}
 	)
 	protected = values["protected"]
-	return [
-		group_of(
-			key_of(row),
-			Scanned(
-				leads=int(row.leads),
-				called=int(row.called or 0),
-				attempts_1=int(row.attempts_1 or 0),
-				attempts_2=int(row.attempts_2 or 0),
-				attempts_3_plus=int(row.attempts_3_plus or 0),
-				called_without_due_time=int(row.called_without_due_time or 0),
-				called_before_cutoff=int(row.called_before_cutoff or 0),
-				first_after_cutoff=row.first_after_cutoff,
-			),
-			delays,
-			protected,
-			dnc_due=listed.get(key_of(row), 0),
-			cap_due=capped.get(key_of(row), 0),
+	groups = []
+	for row in rows:
+		number = distinct.index(cutoffs[row.status]) if row.status in cutoffs else None
+		groups.append(
+			group_of(
+				key_of(row),
+				Scanned(
+					leads=int(row.leads),
+					called=int(row.called or 0),
+					attempts_1=int(row.attempts_1 or 0),
+					attempts_2=int(row.attempts_2 or 0),
+					attempts_3_plus=int(row.attempts_3_plus or 0),
+					called_without_due_time=int(row.called_without_due_time or 0),
+					called_before_cutoff=int(row[f"before_{number}"] or 0) if number is not None else 0,
+					first_after_cutoff=row[f"after_{number}"] if number is not None else None,
+				),
+				delays,
+				protected,
+				dnc_due=listed.get(key_of(row), 0),
+				cap_due=capped.get(key_of(row), 0),
+			)
 		)
-		for row in rows
-	]
+	return groups
 
 
 def key_of(row) -> tuple:
