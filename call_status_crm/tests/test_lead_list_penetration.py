@@ -74,6 +74,41 @@ class TestLeadListPenetration(QueueTestCase):
 		_columns, data, *_rest = execute({"campaign": CAMPAIGN})
 		self.assertTrue(all(row["next_eligible_at"] > now_datetime() for row in data))
 
+	def test_blocked_by_the_cap_and_the_list_counted_once(self):
+		"""A due lead whose number reached the 24-hour cap, counted as the calling rules count it, is blocked
+		by the cap; one that is also on the Do Not Call list counts there only."""
+		from frappe.utils import add_to_date
+
+		from call_status_crm.tests.utils import make_call
+
+		capped = make_lead(
+			"CSC Pen Capped", campaign_name=CAMPAIGN, call_timezone="UTC", phone="+1 212 555 0188"
+		).name
+		frappe.set_user(AGENT)
+		# the capped lead: two calls in the last day, one to its number, one logged without a number (the
+		# calling rules count both); the listed lead and the recycled one (setUp): one each
+		make_call(capped, "busy", phone="+1 212 555 0188", call_time=add_to_date(now_datetime(), minutes=-45))
+		for lead in (capped, self.listed):
+			make_call(lead, "busy", call_time=add_to_date(now_datetime(), minutes=-40))
+		frappe.set_user("Administrator")
+		frappe.db.set_single_value(
+			SETTINGS,
+			{
+				"calling_rules_enabled": 1,
+				"calling_window_start": "00:00:00",
+				"calling_window_end": "23:59:59",
+				"max_attempts_per_number_24h": 2,
+				**{f"call_on_{day}": 1 for day in DAYS},
+			},
+		)
+		_columns, data, *_rest = execute({"campaign": CAMPAIGN, "lead_status": "Not Picked"})
+		(row,) = data
+		# recycled, listed and capped are due (waiting is not): one each way
+		self.assertEqual(
+			(row["leads"], row["due"], row["blocked_dnc"], row["blocked_cap"], row["dialable_now"]),
+			(4, 3, 1, 1, 1),
+		)
+
 	def test_agent_filter_and_an_agent_sees_their_own(self):
 		self.assertEqual(
 			rows_of({"agent": AGENT}), {"Lead": (1, 1, 0, 1, 1, 0, 0), "Not Picked": (1, 0, 1, 1, 1, 0, 0)}

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 """Lead List Penetration (DESIGN.md §9): what is left to dial, per campaign and lead status. Counted in the
 database with one grouped scan of the Leads (along a covering index, in its order) and, when the calling rules are on,
-two more grouped queries driven by the Do Not Call list and by the numbers at their 24-hour cap; the
+one more grouped query over the leads the Do Not Call list and the numbers at their 24-hour cap flag; the
 calling window is asked once per (zone, country, state). The rules of the columns: `core.penetration`."""
 
 import frappe
@@ -117,10 +117,10 @@ def get_groups(filters, now, rules) -> list[Group]:
 		as_dict=True,
 	)
 	due = due_sql(cutoff_sql(cutoffs, values), values)
-	listed = blocked_counts(dnc_leads_sql(), where, due, values) if rules else {}
-	capped = (
-		blocked_counts(capped_leads_sql(), where, due, {**values, **cap_values(rules, now)})
-		if rules and rules.max_attempts_24h
+	capped = bool(rules and rules.max_attempts_24h)
+	blocked = (
+		blocked_counts(where, due, {**values, **(cap_values(rules, now) if capped else {})}, capped)
+		if rules
 		else {}
 	)
 	protected = values["protected"]
@@ -142,8 +142,8 @@ def get_groups(filters, now, rules) -> list[Group]:
 				),
 				delays,
 				protected,
-				dnc_due=listed.get(key_of(row), 0),
-				cap_due=capped.get(key_of(row), 0),
+				dnc_due=blocked.get(key_of(row), (0, 0))[0],
+				cap_due=blocked.get(key_of(row), (0, 0))[1],
 			)
 		)
 	return groups
@@ -158,45 +158,54 @@ def dnc_leads_sql() -> str:
 	the list's side (it is short next to the Leads), along the Lead's phone key indexes. STRAIGHT_JOIN:
 	left to itself, MariaDB scans every Lead for the mobile numbers instead."""
 	campaign = campaign_column().replace("l.", "x.")
-	return " UNION ".join(
-		f"""SELECT STRAIGHT_JOIN x.name FROM `tabDo Not Call` d JOIN `tabLead` x ON x.{key} = d.phone_key
+	return " UNION ALL ".join(
+		f"""SELECT STRAIGHT_JOIN x.name, 1 AS listed, 0 AS capped
+		FROM `tabDo Not Call` d JOIN `tabLead` x ON x.{key} = d.phone_key
 		WHERE d.scope = 'Global' OR d.campaign = {campaign}"""
 		for key in ("phone_key", "mobile_key")
 	)
 
 
 def capped_leads_sql() -> str:
-	"""The Leads (not listed) whose number had the cap's outgoing calls in the last 24 hours, from the
-	numbers' side."""
-	capped = """SELECT phone_key FROM `tabLead Call Log`
-		WHERE phone_key IS NOT NULL AND direction = 'Outgoing' AND call_time > %(since)s AND call_time <= %(now)s
-		GROUP BY phone_key HAVING COUNT(*) >= %(cap)s"""
-	return (
-		" UNION ".join(
-			f"SELECT STRAIGHT_JOIN x.name FROM ({capped}) c JOIN `tabLead` x ON x.{key} = c.phone_key"
-			for key in ("phone_key", "mobile_key")
-		)
-		+ f" EXCEPT ({dnc_leads_sql()})"
-	)
+	"""The Leads whose number reached the cap, counted as the calling rules count before a dial
+	(`calling_rules.recent_calls`): the outgoing calls of the last 24 hours to either of the lead's numbers
+	(phone and mobile keys, the same number once) and its calls logged without a number. From the calls'
+	side: the last day's calls along the call time index (a day of calls, whatever the table holds)."""
+	by_time = " FORCE INDEX (`call_time`)" if frappe.db.has_index("tabLead Call Log", "call_time") else ""
+	recent = f"""FROM `tabLead Call Log`{by_time}
+		WHERE call_time > %(since)s AND call_time <= %(now)s AND direction = 'Outgoing'"""
+	by_key = f"SELECT phone_key, COUNT(*) AS calls {recent} AND phone_key IS NOT NULL GROUP BY phone_key"
+	return f"""SELECT counted.name, 0 AS listed, 1 AS capped FROM (
+			SELECT STRAIGHT_JOIN x.name, c.calls FROM ({by_key}) c JOIN `tabLead` x ON x.phone_key = c.phone_key
+			UNION ALL
+			SELECT STRAIGHT_JOIN x.name, c.calls FROM ({by_key}) c JOIN `tabLead` x ON x.mobile_key = c.phone_key
+				AND NOT (x.phone_key <=> x.mobile_key)
+			UNION ALL
+			SELECT lead, COUNT(*) {recent} AND phone_key IS NULL AND lead IS NOT NULL GROUP BY lead
+		) counted
+		GROUP BY counted.name HAVING SUM(counted.calls) >= %(cap)s"""
 
 
 def cap_values(rules, now) -> dict:
 	return {"cap": rules.max_attempts_24h, "since": add_to_date(now, hours=-24), "now": now}
 
 
-def blocked_counts(leads_sql: str, where: str, due: str, values: dict) -> dict[tuple, int]:
-	"""Due leads among `leads_sql`, per group."""
+def blocked_counts(where: str, due: str, values: dict, capped: bool) -> dict[tuple, tuple[int, int]]:
+	"""Per group: due leads on the Do Not Call list, and due leads not on it whose number reached the cap
+	(`capped`: the cap is on). One pass over the flagged leads, the list read once."""
+	flagged = dnc_leads_sql() + (f" UNION ALL {capped_leads_sql()}" if capped else "")
 	rows = frappe.db.sql(
 		f"""SELECT STRAIGHT_JOIN {campaign_column()} AS campaign, l.status, l.call_timezone, l.country,
-			l.state, SUM({due}) AS due
-		FROM ({leads_sql}) blocked
+			l.state, SUM({due} AND blocked.listed) AS listed, SUM({due} AND blocked.capped AND NOT blocked.listed)
+			AS capped
+		FROM (SELECT name, MAX(listed) AS listed, MAX(capped) AS capped FROM ({flagged}) f GROUP BY name) blocked
 		JOIN `tabLead` l ON l.name = blocked.name
 		WHERE {where}
 		GROUP BY {GROUP}""",
 		values,
 		as_dict=True,
 	)
-	return {key_of(row): int(row.due or 0) for row in rows}
+	return {key_of(row): (int(row.listed or 0), int(row.capped or 0)) for row in rows}
 
 
 def get_data(filters, now) -> list[dict]:
