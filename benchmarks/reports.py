@@ -1,12 +1,16 @@
 """Benchmark: the four call reports on 1,000,000 calls, beside the raw SQL GROUP BY of the same numbers
 and Frappe's own group-by count (`frappe.get_list(..., group_by=...)`).
 
-Seeds (once; kept on the benchmark site, `--reseed` to redo) 1M Lead Call Log rows and 100k Leads with
-one INSERT … SELECT each from MariaDB's sequence engine: 200 agents, 20 campaigns, 90 days, a realistic
-status mix (called 30 %, busy 20 %, no answer 20 %, missed inbound 10 %, voicemail 5 %, follow up 5 %,
-qualified 5 %, disqualified 5 %). Prints the median of 5 interleaved runs per report and raw SQL.
+Seeds (once; kept on the benchmark site, `--reseed` to redo) 1M Lead Call Log rows and 100k Leads (one
+per ten calls) with INSERT … SELECT from MariaDB's sequence engine, a million rows a statement: 200
+agents (the row number modulo 200), 20 campaigns (each lead in one, from a hash of the lead: every agent
+dials every campaign), 90 days (`--days`: 365 days and 20,000,000 calls work too), a realistic status mix
+from a hash of the row (called 30 %, busy 20 %, no answer 20 %, missed inbound 10 %, voicemail 5 %,
+follow up 5 %, qualified 5 %, disqualified 5 %). Prints the median of 5 interleaved runs per report and
+raw SQL.
 
 	benchmarks/run reports [--calls 1000000] [--days 90] [--reseed] [--rebuild] [--verify]
+	benchmarks/run reports --calls 20000000 --days 365 --reseed   # a year of a 200-agent floor
 
 Each report runs twice, reading the roll-ups (DESIGN.md §11) and reading the calls
 (`frappe.flags.call_reports_from_calls`): goal, each <= 1 s from the roll-ups and >= 5x faster than from the
@@ -60,6 +64,17 @@ def build_rollups(force: bool) -> None:
 	)
 
 
+def lead_count(calls: int) -> int:
+	"""One lead per ten calls; never a multiple of 7919, the step that spreads calls over leads (a lead
+	count it divides would put every call on one lead)."""
+	leads = max(calls // 10, 1)
+	return leads + 1 if leads % LEAD_STEP == 0 else leads
+
+
+LEAD_STEP = 7919
+CHUNK = 1_000_000  # rows a seeding statement inserts (and commits): 20M calls are not one transaction
+
+
 def seed(calls: int, reseed: bool) -> None:
 	existing = frappe.db.count("Lead Call Log", {"name": ("like", f"{PREFIX}%")})
 	if existing == calls and not reseed:
@@ -73,47 +88,61 @@ def seed(calls: int, reseed: bool) -> None:
 	frappe.db.sql(f"DELETE FROM `tabLead Call Log` WHERE name LIKE '{PREFIX}%'")
 	frappe.db.sql(f"DELETE FROM `tabLead` WHERE name LIKE '{LEAD_PREFIX}%'")
 	frappe.db.commit()
-	leads = max(calls // 10, 1)
+	leads = lead_count(calls)
 	start = add_days(today(), -DAYS)
 	began = time.perf_counter()
-	frappe.db.sql(
-		f"""INSERT INTO `tabLead` (name, lead_name, first_name, title, status, naming_series, creation, modified,
-			owner, modified_by, docstatus, idx, mobile_no, mobile_key)
-		SELECT CONCAT('{LEAD_PREFIX}', seq), CONCAT('Bench Lead ', seq), CONCAT('Bench Lead ', seq),
-			CONCAT('Bench Lead ', seq), IF(seq % 7 = 0, 'Interested', 'Open'), 'CRM-LEAD-.YYYY.-', NOW(), NOW(),
-			'Administrator', 'Administrator', 0, 0,
-			CONCAT('+9198', LPAD(seq - 1, 8, '0')), CONCAT('+9198', LPAD(seq - 1, 8, '0'))
-		FROM seq_1_to_{leads}"""
-	)
-	# b: a status bucket 0-99 spread by a multiplicative hash of the row number
-	frappe.db.sql(
-		f"""INSERT INTO `tabLead Call Log` (name, lead, lead_name, direction, phone, phone_key,
-			call_status, outcome, lead_status, call_time, call_date, duration, is_connected, agent, campaign, source,
-			follow_up_at, creation, modified, owner, modified_by, docstatus, idx)
-		SELECT CONCAT('{PREFIX}', seq), CONCAT('{LEAD_PREFIX}', 1 + (seq * 7919) % {leads}),
-			CONCAT('Bench Lead ', 1 + (seq * 7919) % {leads}), {case(4)},
-			CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')), CONCAT('+9198', LPAD((seq * 7919) % {leads}, 8, '0')),
-			{case(1)}, {case(2)}, {case(3)},
-			TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND,
-			DATE(TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND),
-			IF({case(2)} = 'Connected' AND b % 10 <> 0, 10 + (seq * 31) % 600, 0),
-			IF({case(2)} = 'Connected' AND b % 10 <> 0, 1, 0),
-			CONCAT('csc.bench.agent', LPAD(seq % 200, 3, '0'), '@example.com'),
-			CONCAT('Bench Campaign ', LPAD(((seq * 7919) % {leads}) % 20, 2, '0')), 'Dialler',
-			IF({case(1)} = 'follow_up', NOW() + INTERVAL 1 DAY, NULL),
-			NOW(), NOW(), 'Administrator', 'Administrator', 0, 0
-		FROM (SELECT seq, (seq * 2654435761) % 100 AS b FROM seq_1_to_{calls}) numbers"""
-	)
+	for first, last in chunks(leads):
+		frappe.db.sql(
+			f"""INSERT INTO `tabLead` (name, lead_name, first_name, title, status, naming_series, creation,
+				modified, owner, modified_by, docstatus, idx, mobile_no, mobile_key)
+			SELECT CONCAT('{LEAD_PREFIX}', seq), CONCAT('Bench Lead ', seq), CONCAT('Bench Lead ', seq),
+				CONCAT('Bench Lead ', seq), IF(seq % 7 = 0, 'Interested', 'Open'), 'CRM-LEAD-.YYYY.-', NOW(),
+				NOW(), 'Administrator', 'Administrator', 0, 0,
+				CONCAT('+9198', LPAD(seq - 1, 8, '0')), CONCAT('+9198', LPAD(seq - 1, 8, '0'))
+			FROM seq_{first}_to_{last}"""
+		)
+		frappe.db.commit()
+	# lead: the row's lead index, spread by a multiplicative step; b: a status bucket 0-99 and the
+	# campaign (each lead in one), each from its own hash, so that neither follows the agent (seq % 200)
+	for first, last in chunks(calls):
+		frappe.db.sql(
+			f"""INSERT INTO `tabLead Call Log` (name, lead, lead_name, direction, phone, phone_key,
+				call_status, outcome, lead_status, call_time, call_date, duration, is_connected, agent, campaign,
+				source, follow_up_at, creation, modified, owner, modified_by, docstatus, idx)
+			SELECT CONCAT('{PREFIX}', seq), CONCAT('{LEAD_PREFIX}', 1 + lead),
+				CONCAT('Bench Lead ', 1 + lead), {case(4)},
+				CONCAT('+9198', LPAD(lead, 8, '0')), CONCAT('+9198', LPAD(lead, 8, '0')),
+				{case(1)}, {case(2)}, {case(3)},
+				TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND,
+				DATE(TIMESTAMP('{start}') + INTERVAL ((seq * 104729) % ({DAYS} * 86400)) SECOND),
+				IF({case(2)} = 'Connected' AND b % 10 <> 0, 10 + (seq * 31) % 600, 0),
+				IF({case(2)} = 'Connected' AND b % 10 <> 0, 1, 0),
+				CONCAT('csc.bench.agent', LPAD(seq % 200, 3, '0'), '@example.com'),
+				CONCAT('Bench Campaign ', LPAD(CRC32(CONCAT('campaign-', lead)) % 20, 2, '0')), 'Dialler',
+				IF({case(1)} = 'follow_up', NOW() + INTERVAL 1 DAY, NULL),
+				NOW(), NOW(), 'Administrator', 'Administrator', 0, 0
+			FROM (
+				SELECT seq, (seq * {LEAD_STEP}) % {leads} AS lead, CRC32(CONCAT('status-', seq)) % 100 AS b
+				FROM seq_{first}_to_{last}
+			) numbers"""
+		)
+		frappe.db.commit()
 	for i in range(20):
 		name = f"Bench Campaign {i:02d}"
 		if not frappe.db.exists("Campaign", name):
 			frappe.get_doc({"doctype": "Campaign", "campaign_name": name}).insert(ignore_permissions=True)
 	from call_status_crm.calls import set_all_callback_times
 
-	set_all_callback_times()
+	set_all_callback_times(rebuild_rollups=False)  # rebuilt (timed) right after the seed
 	frappe.db.commit()
 	frappe.db.sql("ANALYZE TABLE `tabLead Call Log`")
-	print(f"seeded {calls} calls and {leads} leads in {time.perf_counter() - began:.1f} s")
+	print(f"seeded {calls} calls over {DAYS} days and {leads} leads in {time.perf_counter() - began:.1f} s")
+
+
+def chunks(rows: int):
+	"""(first, last) sequence numbers of each seeding statement."""
+	for first in range(1, rows + 1, CHUNK):
+		yield first, min(first + CHUNK - 1, rows)
 
 
 RUNS = 5

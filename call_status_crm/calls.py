@@ -12,8 +12,10 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
+from call_status_crm import rollups
 from call_status_crm.core.calls import callback_times
 from call_status_crm.leads import lock_leads
+from call_status_crm.schema import LEAD_INDEX
 
 NAME_SEQUENCE = ("Lead Call Log", "_name_seq")  # frappe.database.sequence: lead_call_log_name_seq
 MAX_ATTEMPTS = 4  # a request that lost a deadlock is run again this many times in all
@@ -127,39 +129,55 @@ def update_call(name: str, values: dict, ignore_permissions: bool, flags: dict |
 def update_callback_times(lead: str, exclude: str | None = None) -> None:
 	"""Each missed inbound call of `lead` keeps when the lead was called back (the first outgoing call
 	after it), so Missed Call Service Level reads a column instead of searching every missed call's
-	call back. `exclude`: a call being deleted."""
+	call back. `exclude`: a call being deleted. The lead's calls are read as committed (a call back
+	another transaction committed while this one waited for the Lead's lock counts), through the lead
+	index as the Lead hook's locking read takes them (`get_call_facts`)."""
 	call = frappe.qb.DocType("Lead Call Log")
-	has_missed = (
+	rows = (
 		frappe.qb.from_(call)
-		.select(call.name)
-		.where((call.lead == lead) & (call.outcome == "Missed") & (call.direction == "Incoming"))
-		.limit(1)
-		.run()
-	)
-	if not has_missed:
-		return  # the usual case: nothing to call back
-	rows = frappe.get_all(
-		"Lead Call Log",
-		filters={"lead": lead, "name": ("!=", exclude or "")},
-		fields=["name", "direction", "outcome", "call_time", "called_back_at"],
+		.force_index(LEAD_INDEX)
+		.select(call.name, call.direction, call.outcome, call.call_time)
+		.where((call.lead == lead) & (call.name != (exclude or "")))
+		.for_update()
+		.run(as_dict=True)
 	)
 	missed = {row.name: row for row in rows if row.direction == "Incoming" and row.outcome == "Missed"}
 	if not missed:
-		return
-	times = callback_times(
-		{name: get_datetime(row.call_time) for name, row in missed.items()},
-		[get_datetime(row.call_time) for row in rows if row.direction == "Outgoing"],
+		return  # the usual case: nothing to call back
+	set_callback_times(
+		callback_times(
+			{name: get_datetime(row.call_time) for name, row in missed.items()},
+			[get_datetime(row.call_time) for row in rows if row.direction == "Outgoing"],
+		)
 	)
-	for name, called_back_at in times.items():
-		current = missed[name].called_back_at
-		if (get_datetime(current) if current else None) != called_back_at:
-			frappe.db.set_value(
-				"Lead Call Log", name, "called_back_at", called_back_at, update_modified=False
-			)
 
 
-def set_all_callback_times() -> None:
-	"""`update_callback_times` for every lead in one statement (the patch that fills the column)."""
+def set_callback_times(times: dict, only_if=None) -> None:
+	"""The one writer of `called_back_at` besides the call's own save: {call: its call-back time or None}.
+	Each call is read under its row lock (and left alone unless `only_if(values)`, when given, says so),
+	and those whose time changes are told to the roll-ups (they count call-backs, written at the commit)
+	before they are changed."""
+	current = rollups.read_calls(list(times), for_update=True)
+	changed = {
+		name: at
+		for name, at in times.items()
+		if name in current
+		and as_datetime(current[name]["called_back_at"]) != as_datetime(at)
+		and (only_if is None or only_if(current[name]))
+	}
+	rollups.before_sql_update({name: current[name] for name in changed})
+	for name, at in changed.items():
+		frappe.db.set_value("Lead Call Log", name, "called_back_at", at, update_modified=False)
+
+
+def as_datetime(value):
+	return get_datetime(value) if value else None
+
+
+def set_all_callback_times(rebuild_rollups: bool = True) -> None:
+	"""`update_callback_times` for every lead in one statement (the patch that fills the column), then the
+	roll-ups rebuilt from the calls where the site has them (they count call-backs; a caller that rebuilds
+	them itself right after, as the benchmark's seed does, says `rebuild_rollups=False`)."""
 	frappe.db.sql(
 		"""UPDATE `tabLead Call Log` call_log
 		JOIN (
@@ -172,3 +190,5 @@ def set_all_callback_times() -> None:
 		) first_back ON first_back.name = call_log.name
 		SET call_log.called_back_at = first_back.called_back_at"""
 	)
+	if rebuild_rollups and rollups.tables_exist():
+		rollups.rebuild()

@@ -66,6 +66,38 @@ def get_connect_rate_today(filters=None) -> dict:
 
 
 @frappe.whitelist()
+def get_calls_today(filters=None) -> dict:
+	"""The "Calls Today" card: today's calls under the user's permissions (an agent's own)."""
+	frappe.has_permission("Lead Call Log", "read", throw=True)
+	return todays_count("calls", [])
+
+
+@frappe.whitelist()
+def get_missed_today(filters=None) -> dict:
+	"""The "Missed Today" card: today's calls of a Missed outcome under the user's permissions."""
+	frappe.has_permission("Lead Call Log", "read", throw=True)
+	return todays_count("missed", [["outcome", "=", "Missed"]])
+
+
+def todays_count(total: str, filters: list) -> dict:
+	"""A card's count of today's calls: from the roll-ups under the user's scope, else Frappe's count of the
+	calls the user may list; the card opens the calls it counts."""
+	start = getdate(today())
+	scope = rollup_scope()
+	if scope is not None:
+		value = day_totals(start, scope.agent)[total]
+	else:
+		[value] = frappe.get_list(
+			"Lead Call Log",
+			filters=[["call_time", ">=", start], ["call_time", "<", add_days(start, 1)], *filters],
+			fields=["count(name) as calls"],
+			pluck="calls",
+		)
+	options = {"call_time": ["Timespan", "today"], **{field: [op, v] for field, op, v in filters}}
+	return {"value": value, "fieldtype": "Int", "route": ["List", "Lead Call Log"], "route_options": options}
+
+
+@frappe.whitelist()
 def get_calls_by_status(
 	chart_name: str | None = None,
 	filters: str | dict | None = None,

@@ -5,19 +5,19 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
-from call_status_crm.core.rollups import DIMENSIONS, GRAINS, METRICS, differences
-from call_status_crm.rollups import (
+from call_status_crm.core.rollups import GRAINS, METRICS, differences
+from call_status_crm.rollup_tables import (
 	CALLS,
 	DAILY,
 	DAILY_COLUMNS,
 	LEAD_VALUES,
 	LEADS,
 	REBUILD_DAYS,
-	flush_before_reading,
-	key_sql,
+	grain_select,
 	lead_select,
 	lower,
 )
+from call_status_crm.rollups import flush_before_reading
 
 
 def call_day_range(from_date=None, to_date=None) -> tuple:
@@ -34,19 +34,6 @@ def call_day_range(from_date=None, to_date=None) -> tuple:
 			title=_("Invalid Dates"),
 		)
 	return from_date, to_date
-
-
-def grain_select(grain: str, source: str, where: str, aggregate: bool) -> str:
-	"""SELECT of one grain's rows from the calls (`aggregate`: from the full-grain rows instead)."""
-	dims = GRAINS[grain]
-	columns = [f"`{d}`" if d in dims else "NULL" for d in DIMENSIONS]
-	day = "`day`" if aggregate else "`call_date`"
-	if aggregate:
-		sums = ", ".join(f"SUM(`{name}`)" for name in METRICS)
-	else:
-		sums = "COUNT(*), SUM(`is_connected`), SUM(`duration`), SUM(`duration` = 0), COUNT(`follow_up_at`)"
-	return f"""SELECT {key_sql([f"'{grain}'", day, *columns])}, '{grain}', {day}, {", ".join(columns)}, {sums}
-		FROM {source} WHERE {where} GROUP BY {day}{"".join(f", `{d}`" for d in dims)}"""
 
 
 def rebuild_days(from_date=None, to_date=None, commit: bool = False) -> dict:

@@ -1,8 +1,8 @@
 """What the reports, number cards and chart read from the roll-ups (DESIGN.md §11), with exactly the numbers
 they give from the calls. The calls are read only for what a roll-up cannot hold: tag filters and tag
-groups (a call's tags are not a dimension), overdue follow-ups (they depend on the clock), call-back times
-(Missed Call Service Level), and distinct leads under an agent, branch, department, direction or status
-filter (the lead roll-up is per lead and campaign).
+groups (a call's tags are not a dimension), overdue follow-ups (they depend on the clock), and distinct
+leads under an agent, branch, department, direction or status filter (the lead roll-up is per lead and
+campaign).
 
 `frappe.flags.call_reports_from_calls` makes every report read the calls (the tests compare both).
 """
@@ -11,7 +11,8 @@ import frappe
 
 from call_status_crm.core.rollups import pick_grain
 from call_status_crm.reports import SHARED_FILTERS
-from call_status_crm.rollups import CALLS, DAILY, LEADS, flush_before_reading
+from call_status_crm.rollup_tables import CALLS, DAILY, LEADS
+from call_status_crm.rollups import flush_before_reading
 
 ATTEMPTS = "SUM(IF(`outcome` = 'Attempt', `calls`, 0))"
 MISSED = "SUM(IF(`outcome` = 'Missed', `calls`, 0))"
@@ -157,6 +158,27 @@ def interested_leads(filters) -> dict:
 			GROUP BY lr.`campaign`""",
 			values,
 		)
+	)
+
+
+MISSED_GROUPS = {"Day": "day", "Agent": "agent", "Branch": "branch"}
+
+
+def missed_call_rows(filters) -> list[dict]:
+	"""Missed Call Service Level: missed inbound calls per day, agent or branch, those called back, the
+	average seconds to the call-back (a sum over a count, as AVG divides: the same decimals) and those
+	called back within the service level."""
+	group = MISSED_GROUPS[filters.group_by]
+	dims = ("direction", "outcome") if group == "day" else ("direction", "outcome", group)
+	_grain, where, values = where_daily(filters, dims)
+	return frappe.db.sql(
+		f"""SELECT `{group}` AS group_value, SUM(`calls`) AS missed, SUM(`called_back`) AS called_back,
+			SUM(`callback_seconds`) / NULLIF(SUM(`called_back`), 0) AS average_seconds,
+			SUM(`called_back_in_sl`) AS within_service_level
+		FROM `{DAILY}` WHERE {where} AND `outcome` = 'Missed' AND `direction` = 'Incoming'
+		GROUP BY `{group}` HAVING SUM(`calls`) > 0 ORDER BY `{group}`""",
+		values,
+		as_dict=True,
 	)
 
 

@@ -2,81 +2,67 @@
 change, rebuilt in bulk and verified against a recomputation.
 
 - `call_status_crm_daily_rollup`: one row per grain x day x dimensions (`core.rollups.GRAINS`) with calls,
-  connected, talk time, zero-duration calls and follow-ups. The calls a transaction changed add their
-  deltas (old row minus, new row plus) just before it commits, with one `INSERT … ON DUPLICATE KEY UPDATE`
+  connected, talk time, zero-duration calls, follow-ups and call-backs (`core.rollups.METRICS`). The calls
+  a transaction changed (saved, or their call-back times written: `before_sql_update`) add their deltas
+  (old row minus, new row plus) just before it commits, with one `INSERT … ON DUPLICATE KEY UPDATE`
   on the rows' keys, so concurrent calls add up (no read-modify-write, no lost update), lock the rows they
   share in one order and hold those locks only for the commit.
 - `call_status_crm_lead_rollup`: one row per lead x campaign (calls, connected, first and last call day,
   first and last connected day), recomputed from the lead's calls under the Lead's row lock that every
   call writer takes first (`LeadCallLog.lock_leads`), so distinct leads are counted from it.
 
-Tables of the app (not DocTypes: no name series, no `modified`), created on install and migrate.
+Tables of the app (not DocTypes: no name series, no `modified`; `rollup_tables`), created on install and
+migrate.
 """
 
 import frappe
 
-from call_status_crm.core.rollups import (
-	CALL_FIELDS,
-	DIMENSIONS,
-	METRICS,
-	merged_deltas,
+from call_status_crm.core.rollups import CALL_FIELDS, GRAINS, METRICS, merged_deltas
+from call_status_crm.rollup_tables import (
+	ADD_METRICS,
+	ADDED_COLUMNS,
+	CALLS,
+	DAILY,
+	DAILY_DDL,
+	DAILY_INSERT,
+	DAILY_KEY,
+	LEAD_MERGE,
+	LEAD_VALUES,
+	LEADS,
+	LEADS_DDL,
+	grain_select,
+	key_sql,
+	lead_select,
+	lower,
 )
 
-DAILY = "call_status_crm_daily_rollup"
-LEADS = "call_status_crm_lead_rollup"
-CALLS = "`tabLead Call Log`"
-SEPARATOR = "CHAR(31)"
-# rows a rebuild recomputes per statement (and commits per chunk, when asked to)
-REBUILD_DAYS = 7
 
-DAILY_DDL = f"""CREATE TABLE IF NOT EXISTS `{DAILY}` (
-	`row_key` BINARY(16) NOT NULL,
-	`grain` CHAR(1) NOT NULL,
-	`day` DATE NOT NULL,
-	`agent` VARCHAR(140) NULL, `branch` VARCHAR(140) NULL, `department` VARCHAR(140) NULL,
-	`campaign` VARCHAR(140) NULL, `direction` VARCHAR(140) NULL, `call_status` VARCHAR(140) NULL,
-	`outcome` VARCHAR(140) NULL,
-	`calls` INT NOT NULL DEFAULT 0, `connected` INT NOT NULL DEFAULT 0, `talk_time` BIGINT NOT NULL DEFAULT 0,
-	`zero_duration` INT NOT NULL DEFAULT 0, `follow_ups` INT NOT NULL DEFAULT 0,
-	PRIMARY KEY (`grain`, `day`, `row_key`),
-	KEY `grain_agent_day` (`grain`, `agent`, `day`),
-	KEY `grain_campaign_day` (`grain`, `campaign`, `day`)
-) ENGINE=InnoDB ROW_FORMAT=DYNAMIC CHARACTER SET=utf8mb4 COLLATE=utf8mb4_unicode_ci"""
-
-LEADS_DDL = f"""CREATE TABLE IF NOT EXISTS `{LEADS}` (
-	`row_key` BINARY(16) NOT NULL,
-	`lead` VARCHAR(140) NOT NULL,
-	`campaign` VARCHAR(140) NULL,
-	`calls` INT NOT NULL DEFAULT 0, `connected` INT NOT NULL DEFAULT 0,
-	`first_day` DATE NOT NULL, `last_day` DATE NOT NULL,
-	`first_connected_day` DATE NULL, `last_connected_day` DATE NULL,
-	PRIMARY KEY (`row_key`),
-	KEY `campaign_days` (`campaign`, `last_day`, `first_day`, `first_connected_day`, `last_connected_day`, `lead`),
-	KEY `lead` (`lead`, `campaign`, `first_day`, `last_day`)
-) ENGINE=InnoDB ROW_FORMAT=DYNAMIC CHARACTER SET=utf8mb4 COLLATE=utf8mb4_unicode_ci"""
-
-
-def ensure_tables() -> None:
-	"""Create the roll-up tables where missing (install, migrate); DDL commits, so never in a request."""
+def ensure_tables() -> list[str]:
+	"""Create the roll-up tables where missing, add the metrics a table made by an earlier release lacks
+	(install, migrate) and return those added: their values need a rebuild (patch v1_6). DDL commits, so
+	never in a request."""
 	frappe.db.sql_ddl(DAILY_DDL)
 	frappe.db.sql_ddl(LEADS_DDL)
+	existing = set(
+		frappe.db.sql_list(
+			"""SELECT column_name FROM information_schema.columns
+			WHERE table_schema = DATABASE() AND table_name = %s""",
+			DAILY,
+		)
+	)
+	added = [name for name in ADDED_COLUMNS if name not in existing]
+	if added:
+		columns = ", ".join(f"ADD COLUMN `{name}` {ADDED_COLUMNS[name]}" for name in added)
+		frappe.db.sql_ddl(f"ALTER TABLE `{DAILY}` {columns}")
 	# overdue follow-ups depend on the clock: Agent Call Performance counts them from the open follow-ups
 	frappe.db.add_index(
 		"Lead Call Log", ["follow_up_status", "follow_up_at", "call_date"], "open_follow_up_index"
 	)
+	return added
 
 
-def key_sql(parts: list[str]) -> str:
-	"""A row's key from SQL expressions: MD5 of the values as the table's collation compares them (NULL
-	apart from '')."""
-	values = ", ".join(f"IFNULL(LOWER({part}), CHAR(0))" for part in parts)
-	return f"UNHEX(MD5(CONCAT_WS({SEPARATOR}, {values})))"
-
-
-DAILY_COLUMNS = ("grain", "day", *DIMENSIONS)
-DAILY_KEY = key_sql(["%s"] * len(DAILY_COLUMNS))
-LEAD_KEY_COLUMNS = key_sql(["lead", "campaign"])
-LEAD_VALUES = ("calls", "connected", "first_day", "last_day", "first_connected_day", "last_connected_day")
+def tables_exist() -> bool:
+	return bool(frappe.db.sql("SHOW TABLES LIKE %s", DAILY))
 
 
 # --- kept exact on every change -------------------------------------------------------------------------
@@ -89,19 +75,51 @@ def on_call_change(before, after) -> None:
 	"""A call was inserted (`before` None), edited, or deleted (`after` None). The roll-ups are written in
 	the same transaction, just before it commits (`flush`): so that the rows many calls share stay locked
 	for an instant, not for the whole of a call's save, and a new call never waits for another one's
-	transaction. Called at the end of the Lead Call Log's `on_update` and in its `on_trash`."""
+	transaction. Called first in the Lead Call Log's `on_update` and `on_trash` (before the call-back times
+	of other calls change: `before_sql_update`)."""
 	if frappe.flags.skip_call_rollups:  # benchmarks/log_call_cost.py measures the cost with and without
 		return
 	old, new = call_values(before), call_values(after)
 	if old == new:
 		return
+	# the call as it was before this transaction changed it (its first change in the transaction)
+	pending_calls().setdefault((after or before).name, old)
+
+
+def before_sql_update(calls: dict) -> None:
+	"""Calls about to be changed with SQL instead of being saved through their controller (call-back
+	times: `calls.set_callback_times`), as they are now: {name: values read with `read_calls(…,
+	for_update=True)`}, so under the row locks the change keeps until the commit. The commit's flush
+	counts what the change does. Only calls that the change really alters: the flush reads each call as
+	this transaction sees it, and a row the transaction did not write may be seen as an older snapshot."""
+	if frappe.flags.skip_call_rollups or not calls:
+		return
+	pending = pending_calls()
+	for name, values in calls.items():
+		pending.setdefault(name, values)
+
+
+def pending_calls() -> dict:
+	"""{call name: values before this transaction changed it}: flushed just before the commit."""
 	pending = frappe.flags.get(PENDING)
 	if pending is None:
 		pending = frappe.flags[PENDING] = {}
 		frappe.db.before_commit.add(flush)
 		frappe.db.after_rollback.add(forget)
-	# the call as it was before this transaction changed it (its first change in the transaction)
-	pending.setdefault((after or before).name, old)
+	return pending
+
+
+def read_calls(names, for_update: bool = False) -> dict[str, dict]:
+	"""{name: the values the roll-ups count} of the calls that exist, by primary key."""
+	if not names:
+		return {}
+	fields = ", ".join(f"`{field}`" for field in ("name", "lead", *CALL_FIELDS))
+	rows = frappe.db.sql(
+		f"SELECT {fields} FROM {CALLS} WHERE `name` IN %(names)s{' FOR UPDATE' if for_update else ''}",
+		{"names": list(names)},
+		as_dict=True,
+	)
+	return {row.name: call_values(row) for row in rows}
 
 
 def forget() -> None:
@@ -111,18 +129,15 @@ def forget() -> None:
 def flush() -> None:
 	"""Write the roll-up changes of the calls this transaction changed: each call as it was before it
 	against the call as it is now in the database (so a change undone by a rollback to a savepoint counts
-	for nothing), all daily rows in one statement in one order, then the lead rows."""
+	for nothing), all daily rows in one statement in one order, then the lead rows; new calls only, in two
+	statements that read them too (`add_new_calls`)."""
 	pending = frappe.flags.pop(PENDING, None)
 	if not pending:
 		return
-	fields = ", ".join(f"`{field}`" for field in ("name", "lead", *CALL_FIELDS))
-	current = {
-		row.name: row
-		for row in frappe.db.sql(
-			f"SELECT {fields} FROM {CALLS} WHERE `name` IN %(names)s", {"names": list(pending)}, as_dict=True
-		)
-	}
-	changes = [(before, call_values(current.get(name))) for name, before in pending.items()]
+	if not any(pending.values()):
+		return add_new_calls(list(pending))
+	current = read_calls(pending)
+	changes = [(before, current.get(name)) for name, before in pending.items()]
 	apply_deltas(merged_deltas(changes))
 	update_lead_rollup(changes)
 
@@ -132,6 +147,24 @@ def flush_before_reading() -> None:
 	primary = getattr(frappe.local, "primary_db", None)
 	if frappe.flags.get(PENDING) and (primary is None or primary is frappe.db):
 		flush()
+
+
+def add_new_calls(names: list[str]) -> None:
+	"""Only new calls (a dialler's usual transaction): the database reads them as they are now and adds
+	them to their rows, two statements in all: every grain's rows (in the order `core.rollups.lock_key`
+	gives, as every transaction takes them), then their lead rows (under the Leads' locks)."""
+	where, values = "`name` IN %(names)s", {"names": names}
+	rows = " UNION ALL ".join(grain_select(grain, CALLS, where, aggregate=False) for grain in GRAINS)
+	frappe.db.sql(
+		f"""INSERT INTO `{DAILY}` {DAILY_INSERT} {rows} ORDER BY 2, 3, 1
+		ON DUPLICATE KEY UPDATE {ADD_METRICS}""",
+		values,
+	)
+	frappe.db.sql(
+		f"""INSERT INTO `{LEADS}` {lead_select()} WHERE {where} AND `lead` IS NOT NULL
+		GROUP BY `lead`, `campaign` ON DUPLICATE KEY UPDATE {LEAD_MERGE}""",
+		values,
+	)
 
 
 def call_values(doc) -> dict | None:
@@ -147,12 +180,8 @@ def apply_deltas(changes) -> None:
 	for key, metrics in changes:
 		rows.append(f"({DAILY_KEY}, {', '.join(['%s'] * (len(key) + len(METRICS)))})")
 		values += [*key, *key, *(metrics[name] for name in METRICS)]
-	updates = ", ".join(f"`{name}` = `{name}` + VALUES(`{name}`)" for name in METRICS)
 	frappe.db.sql(
-		f"""INSERT INTO `{DAILY}` (`row_key`, {", ".join(f"`{c}`" for c in DAILY_COLUMNS)},
-			{", ".join(f"`{name}`" for name in METRICS)})
-		VALUES {", ".join(rows)}
-		ON DUPLICATE KEY UPDATE {updates}""",
+		f"INSERT INTO `{DAILY}` {DAILY_INSERT} VALUES {', '.join(rows)} ON DUPLICATE KEY UPDATE {ADD_METRICS}",
 		values,
 	)
 	emptied = [key for key, metrics in changes if metrics["calls"] < 0]
@@ -216,22 +245,11 @@ def add_to_lead_rows(calls: list[dict]) -> None:
 		]
 		values += [day if connected else None] * 2
 
-	def widened(column: str, pick: str) -> str:
-		new = f"VALUES(`{column}`)"
-		return f"`{column}` = IF(`{column}` IS NULL OR {new} IS NULL, COALESCE(`{column}`, {new}), {pick}(`{column}`, {new}))"
-
 	frappe.db.sql(
 		f"""INSERT INTO `{LEADS}` (`row_key`, `lead`, `campaign`, {", ".join(f"`{v}`" for v in LEAD_VALUES)})
-		VALUES {", ".join(rows)}
-		ON DUPLICATE KEY UPDATE `calls` = `calls` + VALUES(`calls`), `connected` = `connected` + VALUES(`connected`),
-			{widened("first_day", "LEAST")}, {widened("last_day", "GREATEST")},
-			{widened("first_connected_day", "LEAST")}, {widened("last_connected_day", "GREATEST")}""",
+		VALUES {", ".join(rows)} ON DUPLICATE KEY UPDATE {LEAD_MERGE}""",
 		values,
 	)
-
-
-def lower(pair: tuple) -> tuple:
-	return tuple(part.lower() if isinstance(part, str) else part for part in pair)
 
 
 def recompute_lead_pair(lead: str, campaign: str | None):
@@ -243,15 +261,6 @@ def recompute_lead_pair(lead: str, campaign: str | None):
 		WHERE `lead` = %(lead)s AND `campaign` <=> %(campaign)s GROUP BY `lead`, `campaign`""",
 		values,
 	)
-
-
-def lead_select(table: str = CALLS) -> str:
-	return f"""(`row_key`, `lead`, `campaign`, `calls`, `connected`, `first_day`, `last_day`,
-			`first_connected_day`, `last_connected_day`)
-		SELECT {LEAD_KEY_COLUMNS}, `lead`, `campaign`, COUNT(*), SUM(`is_connected`), MIN(`call_date`),
-			MAX(`call_date`), MIN(IF(`is_connected` = 1, `call_date`, NULL)),
-			MAX(IF(`is_connected` = 1, `call_date`, NULL))
-		FROM {table}"""
 
 
 # --- rebuild, verify, renames (call_status_crm/rollup_rebuild.py) ----------------------------------------

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from frappe.utils import get_datetime
 
+from call_status_crm.calls import set_callback_times
 from call_status_crm.core import unknown_callers as rules
 from call_status_crm.leads import PHONE_KEY_FIELDS, site_phone_key
 from call_status_crm.settings import SETTINGS
@@ -207,9 +209,11 @@ def update_unknown_callback_times(doc) -> None:
 	if doc.lead or doc.direction != "Outgoing" or not doc.phone_key:
 		return
 	call = frappe.qb.DocType("Lead Call Log")
-	(
-		frappe.qb.update(call)
-		.set(call.called_back_at, doc.call_time)
+	# a plain read: a locking read of the number's calls would wait on the calls others are logging to it,
+	# and two call backs logged at once would deadlock; each missed call is then locked and checked again
+	missed = (
+		frappe.qb.from_(call)
+		.select(call.name)
 		.where(
 			(call.phone_key == doc.phone_key)
 			& (call.unknown_caller == 1)
@@ -217,8 +221,20 @@ def update_unknown_callback_times(doc) -> None:
 			& (call.call_time < doc.call_time)
 			& (call.called_back_at.isnull() | (call.called_back_at > doc.call_time))
 		)
-		.run()
+		.run(pluck=True)
 	)
+	at = get_datetime(doc.call_time)
+
+	def still_waiting(missed_call: dict) -> bool:
+		back = missed_call["called_back_at"]
+		return (
+			not missed_call["lead"]
+			and missed_call["outcome"] == "Missed"
+			and get_datetime(missed_call["call_time"]) < at
+			and (not back or get_datetime(back) > at)
+		)
+
+	set_callback_times(dict.fromkeys(missed, at), only_if=still_waiting)
 
 
 UNKNOWN_CALLER_FILTER = "Unknown Caller"

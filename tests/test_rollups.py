@@ -1,20 +1,25 @@
 """The roll-ups' pure rules (call_status_crm/core/rollups.py): grains, deltas, differences."""
 
+import hashlib
 from datetime import date, datetime
 
 import pytest
 
 from call_status_crm.core.rollups import (
 	DIMENSIONS,
+	SERVICE_LEVEL_SECONDS,
+	callback_seconds,
 	contributions,
 	deltas,
 	differences,
+	lock_key,
 	merged_deltas,
 	pick_grain,
 	row_key,
 )
 
 DAY = date(2026, 11, 2)
+NO_CALLBACK = {"called_back": 0, "callback_seconds": 0, "called_back_in_sl": 0}
 
 
 def call(**values):
@@ -53,7 +58,7 @@ def test_a_call_counts_once_in_each_grain_with_the_dropped_dimensions_empty():
 		("C", DAY, None, None, None, "Spring", "Outgoing", "called", "Connected"),
 	}
 	assert all(
-		m == {"calls": 1, "connected": 1, "talk_time": 90, "zero_duration": 0, "follow_ups": 0}
+		m == {"calls": 1, "connected": 1, "talk_time": 90, "zero_duration": 0, "follow_ups": 0, **NO_CALLBACK}
 		for m in rows.values()
 	)
 
@@ -70,7 +75,14 @@ def test_zero_duration_follow_up_and_the_day_from_call_time():
 	)
 	key = next(k for k in rows if k[0] == "C")
 	assert key[1] == date(2026, 11, 3)
-	assert rows[key] == {"calls": 1, "connected": 0, "talk_time": 0, "zero_duration": 1, "follow_ups": 1}
+	assert rows[key] == {
+		"calls": 1,
+		"connected": 0,
+		"talk_time": 0,
+		"zero_duration": 1,
+		"follow_ups": 1,
+		**NO_CALLBACK,
+	}
 
 
 def test_insert_and_delete_are_plus_and_minus_one_row_per_grain():
@@ -98,7 +110,7 @@ def test_a_longer_duration_changes_talk_time_only():
 	changes = deltas(call(duration=10), call(duration=70))
 	assert len(changes) == 3
 	assert all(
-		m == {"calls": 0, "connected": 0, "talk_time": 60, "zero_duration": 0, "follow_ups": 0}
+		m == {"calls": 0, "connected": 0, "talk_time": 60, "zero_duration": 0, "follow_ups": 0, **NO_CALLBACK}
 		for _, m in changes
 	)
 
@@ -136,8 +148,75 @@ def test_merged_deltas_of_several_calls_add_up_per_row():
 	changes = merged_deltas([(None, call()), (None, call(duration=0, is_connected=0)), (call(), None)])
 	assert len(changes) == 3
 	assert all(
-		m == {"calls": 1, "connected": 0, "talk_time": 0, "zero_duration": 1, "follow_ups": 0}
+		m == {"calls": 1, "connected": 0, "talk_time": 0, "zero_duration": 1, "follow_ups": 0, **NO_CALLBACK}
 		for _, m in changes
 	)
 	# inserted and deleted in one transaction: nothing
 	assert merged_deltas([(None, call()), (call(), None)]) == []
+
+
+def missed(**values):
+	return call(
+		direction="Incoming",
+		call_status="missed",
+		outcome="Missed",
+		is_connected=0,
+		duration=0,
+		call_time=datetime(2026, 11, 2, 10, 0, 0, 900000),
+		**values,
+	)
+
+
+def test_seconds_to_a_call_back_are_counted_as_timestampdiff_counts_them():
+	at = datetime(2026, 11, 2, 10, 0, 0, 900000)
+	assert callback_seconds(at, datetime(2026, 11, 2, 10, 0, 2, 100000)) == 1  # 1.2 s
+	assert callback_seconds(at, datetime(2026, 11, 2, 10, 0, 1, 899999)) == 0
+	assert callback_seconds(datetime(2026, 11, 2, 10, 0, 2, 100000), at) == -1  # toward zero, as MariaDB
+	assert callback_seconds(at, None) is None and callback_seconds(None, at) is None
+	# as Frappe hands them over: text, with or without microseconds
+	assert callback_seconds("2026-11-02 10:00:00", "2026-11-02 11:00:00.5") == 3600
+
+
+def test_a_called_back_missed_call_counts_its_wait_and_the_service_level():
+	within = datetime(2026, 11, 2, 11, 0, 0, 900000)  # 3600 s: within the service level
+	rows = contributions(missed(called_back_at=within))
+	assert all(
+		(m["called_back"], m["callback_seconds"], m["called_back_in_sl"]) == (1, 3600, 1)
+		for m in rows.values()
+	)
+	late = contributions(missed(called_back_at=datetime(2026, 11, 2, 11, 0, 1, 900000)))
+	assert all(
+		(m["called_back"], m["callback_seconds"], m["called_back_in_sl"]) == (1, SERVICE_LEVEL_SECONDS + 1, 0)
+		for m in late.values()
+	)
+	assert all(m["called_back"] == 0 for m in contributions(missed()).values())
+
+
+def test_a_new_call_back_time_changes_only_the_call_back_metrics():
+	changes = deltas(missed(), missed(called_back_at=datetime(2026, 11, 2, 10, 30, 0, 900000)))
+	assert len(changes) == 3
+	assert all(
+		m
+		== {"calls": 0, "connected": 0, "talk_time": 0, "zero_duration": 0, "follow_ups": 0}
+		| {"called_back": 1, "callback_seconds": 1800, "called_back_in_sl": 1}
+		for _, m in changes
+	)
+	# a missed call moved later by a minute: its wait shrinks by as much
+	moved = deltas(
+		missed(called_back_at=datetime(2026, 11, 2, 12, 0, 0, 900000)),
+		missed(called_back_at=datetime(2026, 11, 2, 12, 0, 0, 900000))
+		| {"call_time": datetime(2026, 11, 2, 10, 1, 0, 900000)},
+	)
+	assert {m["callback_seconds"] for _, m in moved} == {-60}
+
+
+def test_rows_are_written_in_the_tables_key_order():
+	"""Grain, day, then the MD5 the database keys the row with (what `key_sql` hashes: the values lowered,
+	NULL as CHAR(0), joined by CHAR(31)): the order in which the database adds new calls too."""
+	key = row_key("A", DAY, call(agent="B@Example.com", campaign=None))
+	text = "\x1f".join(
+		["a", "2026-11-02", "b@example.com", "north", "sales", "\x00", "outgoing", "called", "connected"]
+	)
+	assert lock_key(key) == ("A", DAY, hashlib.md5(text.encode()).hexdigest())
+	changes = merged_deltas([(None, call(agent=f"agent{i}@example.com")) for i in range(20)])
+	assert [lock_key(k) for k, _ in changes] == sorted(lock_key(k) for k, _ in changes)

@@ -9,6 +9,9 @@ from datetime import date, timedelta
 PERIODS = ("Daily", "Weekly", "Monthly")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 COUNTS = ("calls", "attempts", "connected", "missed")
+# Missed Call Service Level: a missed inbound call called back within this many minutes met the service
+# level (the report and the daily roll-up's `called_back_in_sl` both count by it)
+SERVICE_LEVEL_MINUTES = 60
 
 
 def period_start(day: date, period: str, first_day_of_week: str = "Monday") -> date:

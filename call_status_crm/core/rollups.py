@@ -13,11 +13,28 @@ row and sorted, so that concurrent changes lock the rows they share in one order
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from call_status_crm.core.reports import SERVICE_LEVEL_MINUTES
+from call_status_crm.core.times import parse_datetime
 
 DIMENSIONS = ("agent", "branch", "department", "campaign", "direction", "call_status", "outcome")
-METRICS = ("calls", "connected", "talk_time", "zero_duration", "follow_ups")
+# called_back, callback_seconds, called_back_in_sl: calls with a call-back time (`called_back_at`, kept on
+# missed inbound calls), the seconds from each call to its call-back (as MariaDB's TIMESTAMPDIFF(SECOND)
+# counts them) and those called back within the service level (Missed Call Service Level)
+METRICS = (
+	"calls",
+	"connected",
+	"talk_time",
+	"zero_duration",
+	"follow_ups",
+	"called_back",
+	"callback_seconds",
+	"called_back_in_sl",
+)
+SERVICE_LEVEL_SECONDS = SERVICE_LEVEL_MINUTES * 60
 AGENT_DIMENSIONS = ("agent", "branch", "department")
 GRAINS = {
 	"F": DIMENSIONS,
@@ -25,7 +42,15 @@ GRAINS = {
 	"C": ("campaign", "direction", "call_status", "outcome"),
 }
 # call fields a roll-up row depends on: a save that changes none of them changes no roll-up
-CALL_FIELDS = ("call_date", *DIMENSIONS, "is_connected", "duration", "follow_up_at")
+CALL_FIELDS = (
+	"call_date",
+	*DIMENSIONS,
+	"is_connected",
+	"duration",
+	"follow_up_at",
+	"call_time",
+	"called_back_at",
+)
 
 
 def pick_grain(dimensions: Iterable[str]) -> str:
@@ -52,15 +77,30 @@ def as_day(value) -> date | None:
 
 
 def metrics_of(call: Mapping) -> dict[str, int]:
-	"""What one call adds to its rows: 1 call, connected or not, its talk time, zero-duration, follow-up."""
+	"""What one call adds to its rows: 1 call, connected or not, its talk time, zero-duration, follow-up,
+	and its call-back (called back, seconds to it, within the service level)."""
 	duration = int(call.get("duration") or 0)
+	wait = callback_seconds(call.get("call_time"), call.get("called_back_at"))
 	return {
 		"calls": 1,
 		"connected": 1 if call.get("is_connected") else 0,
 		"talk_time": duration,
 		"zero_duration": 1 if duration == 0 else 0,
 		"follow_ups": 1 if call.get("follow_up_at") else 0,
+		"called_back": 0 if wait is None else 1,
+		"callback_seconds": wait or 0,
+		"called_back_in_sl": 1 if wait is not None and wait <= SERVICE_LEVEL_SECONDS else 0,
 	}
+
+
+def callback_seconds(call_time, called_back_at) -> int | None:
+	"""Whole seconds from a call to its call-back as MariaDB's TIMESTAMPDIFF(SECOND, …) counts them (the
+	microseconds between, truncated toward zero); None when either is missing."""
+	if not call_time or not called_back_at:
+		return None
+	microseconds = (parse_datetime(called_back_at) - parse_datetime(call_time)) // timedelta(microseconds=1)
+	seconds = abs(microseconds) // 1_000_000
+	return seconds if microseconds >= 0 else -seconds
 
 
 def dimension_value(value) -> str | None:
@@ -96,7 +136,7 @@ def contributions(call: Mapping | None, sign: int = 1) -> dict[tuple, dict[str, 
 
 def deltas(before: Mapping | None, after: Mapping | None) -> list[tuple[tuple, dict[str, int]]]:
 	"""The changes a call's save makes to the roll-up: (row key, metric deltas) with at least one non-zero
-	delta, in one order for every transaction (by the key as the database compares it)."""
+	delta, in one order for every transaction (`lock_key`)."""
 	return merged_deltas([(before, after)])
 
 
@@ -116,7 +156,15 @@ def merged_deltas(
 			for name, value in metrics.items():
 				merged[match][1][name] += value
 	changes = [(key, metrics) for key, metrics in merged.values() if any(metrics.values())]
-	return sorted(changes, key=lambda change: sort_key(change[0]))
+	return sorted(changes, key=lambda change: lock_key(change[0]))
+
+
+def lock_key(key: tuple) -> tuple:
+	"""The order every transaction writes the daily rows it changes in, so that two never wait on each other
+	in a circle: the table's primary key (grain, day, the MD5 of the row's values lowered and joined as the
+	database's `key_sql` joins them), the order in which the database adds new calls too."""
+	text = "\x1f".join("\x00" if part is None else str(part).lower() for part in key)
+	return (key[0], key[1], hashlib.md5(text.encode()).hexdigest())
 
 
 def sort_key(key: tuple) -> tuple:

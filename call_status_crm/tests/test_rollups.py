@@ -12,6 +12,7 @@ from call_status_crm.call_status_crm.report.agent_call_performance import agent_
 from call_status_crm.call_status_crm.report.call_status_summary import call_status_summary
 from call_status_crm.call_status_crm.report.campaign_call_performance import campaign_call_performance
 from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
+from call_status_crm.core.rollups import METRICS
 from call_status_crm.rollup_reports import calls_by_status as rollup_reports_calls_by_status
 from call_status_crm.tests.report_cases import CAMPAIGN, CallReportsTestCase
 from call_status_crm.tests.utils import AGENT, AGENT_2, AGENT_3, make_call, make_employee, make_lead
@@ -42,8 +43,8 @@ def from_calls(run):
 def stored_rows() -> tuple[list, list]:
 	rollups.flush()  # what this transaction changed (written just before a commit)
 	daily = frappe.db.sql(
-		f"""SELECT grain, day, agent, branch, department, campaign, direction, call_status, outcome, calls,
-		connected, talk_time, zero_duration, follow_ups FROM `{rollups.DAILY}` ORDER BY row_key"""
+		f"""SELECT grain, day, agent, branch, department, campaign, direction, call_status, outcome,
+		{", ".join(METRICS)} FROM `{rollups.DAILY}` ORDER BY row_key"""
 	)
 	leads = frappe.db.sql(f"SELECT * FROM `{rollups.LEADS}` ORDER BY row_key")
 	return list(daily), list(leads)

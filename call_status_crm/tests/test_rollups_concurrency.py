@@ -75,6 +75,68 @@ class TestRollupsConcurrency(CommittedCallTestCase):
 		self.assertEqual(campaign_row(day), (before[0] + 7, before[1] + 2))
 		self.assertEqual(rollups.verify(add_days(day, -1), day), [])
 
+	def test_call_backs_committed_at_once_keep_the_rollups_exact(self):
+		"""Call backs of one lead's missed call, of another's, of an unknown caller (lead-less, from two
+		connections) and an edit of a missed call, at once: every call-back time ends in the roll-up."""
+		from call_status_crm.tests.inbound_cases import new_number
+		from call_status_crm.tests.utils import AGENT
+
+		first, second = self.new_lead("CSC Rollup Callback 1"), self.new_lead("CSC Rollup Callback 2")
+		phone = new_number()
+		frappe.set_user(AGENT)
+		missed = {
+			key: make_call(lead, "missed", direction="Incoming", call_time=minutes_ago(30), **values).name
+			for key, lead, values in (
+				("first", first, {}),
+				("second", second, {}),
+				("unknown", None, {"phone": phone}),
+			)
+		}
+		frappe.db.commit()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Lead Call Log", missed["unknown"], "unknown_caller"), 1)
+
+		def back(lead, minutes, **values):
+			return lambda: make_call(lead, "busy", call_time=minutes_ago(minutes), **values)
+
+		def move_second():  # as the app edits a call: the Lead's lock first (a desk save takes the call's)
+			from call_status_crm.calls import update_call
+
+			frappe.set_user("Administrator")
+			return update_call(missed["second"], {"call_time": minutes_ago(25)}, ignore_permissions=False)
+
+		_names, errors = save_at_once(
+			back(first, 10),
+			back(first, 5),
+			back(second, 20),
+			back(None, 8, phone=phone),
+			back(None, 3, phone=phone),
+			move_second,
+		)
+		self.assertEqual(errors, [])
+		frappe.db.rollback()
+		waits = {
+			key: frappe.db.get_value("Lead Call Log", name, ["call_time", "called_back_at"])
+			for key, name in missed.items()
+		}
+		# each missed call has its first call back, whichever connection committed first
+		key = frappe.db.get_value("Lead Call Log", missed["unknown"], "phone_key")
+		for missed_key, where in (
+			("first", {"lead": first}),
+			("second", {"lead": second}),
+			("unknown", {"lead": ("is", "not set"), "phone_key": key}),
+		):
+			[first_back] = frappe.get_all(
+				"Lead Call Log",
+				{**where, "direction": "Outgoing"},
+				pluck="call_time",
+				order_by="call_time",
+				limit=1,
+			)
+			self.assertEqual(waits[missed_key][1], first_back, missed_key)
+		day = getdate(minutes_ago(30))
+		self.assertEqual(rollups.verify(day, getdate()), [])
+
 	def test_only_a_manager_may_rebuild_from_the_settings(self):
 		for client, code in ((self.agent, 403), (self.guest, 403)):
 			response = client.post("/api/method/call_status_crm.jobs.rollups.rebuild_now", {})

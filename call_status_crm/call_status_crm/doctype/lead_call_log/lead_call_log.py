@@ -116,6 +116,8 @@ class LeadCallLog(CallAccess, CallChecks, CallInbound, Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
+		# first: the roll-ups take this call as it was before the save, before any call-back time changes
+		rollups.on_call_change(before, self)
 		locked = self.flags.locked_leads or {}
 		ensure_follow_up(self)
 		calling_rules.after_call(self)
@@ -132,15 +134,14 @@ class LeadCallLog(CallAccess, CallChecks, CallInbound, Document):
 			sync_lead(before.lead, before, None, before.previous_lead_status, locked.get(before.lead))
 			update_callback_times(before.lead)
 		self.after_inbound_update()
-		rollups.on_call_change(before, self)  # last: the roll-up rows are locked until commit
 
 	def on_trash(self):
+		rollups.on_call_change(self, None)
 		cancel_follow_up(self)
 		if self.lead:
 			lock_leads([self.lead])
 			sync_lead(self.lead, self, None, self.previous_lead_status)
 			update_callback_times(self.lead, exclude=self.name)
-		rollups.on_call_change(self, None)
 
 	@property
 	def status_doc(self):
