@@ -129,10 +129,11 @@ def escalate(rows: list[frappe._dict], now, grace: int) -> None:
 
 
 def literal(value) -> str:
-	"""A value as an SQL literal inside a query that is then formatted with bound values (so `%` doubled)."""
+	"""A value as an SQL literal inside a query that is then formatted with bound values (Frappe's escape
+	quotes it and doubles its `%`)."""
 	if isinstance(value, int):
 		return str(int(value))
-	return frappe.db.escape(str(value)).replace("%", "%%")
+	return frappe.db.escape(str(value))
 
 
 def insert_rows(doctype: str, same: dict, fields: list[str], rows: list[tuple], now, tries: int = 3) -> None:

@@ -108,3 +108,9 @@ class TestCallbackEscalation(CommittedQueueTestCase):
 			frappe.db.count("Comment", {"reference_doctype": "Lead", "reference_name": lead, "comment_type": "Info"}),
 			2,
 		)
+
+	def test_shared_values_are_written_as_they_are(self):
+		"""The audit rows' shared values go into the statement as literals beside bound values: a `%` or a
+		quote in one stays what it was."""
+		for value in ("50% off", "O'Brien", 0, 7):
+			self.assertEqual(frappe.db.sql(f"SELECT {job.literal(value)}, %s", ("bound",))[0], (value, "bound"))
