@@ -72,7 +72,7 @@ class Scanned:
 
 
 def group_of(
-	place: tuple,
+	key: tuple,
 	scanned: Scanned,
 	delays: Mapping[str, int],
 	protected: Collection[str],
@@ -83,8 +83,8 @@ def group_of(
 	called, or its status is recycled, it has a recycle due time and its last call is at least the status's
 	delay ago; exhausted when its status is recycled (not protected) and it was called but has no recycle due
 	time (its recycles are used up); a recycled lead not yet due becomes due its delay after its last call.
-	`place`: (campaign, status, zone, country, state)."""
-	campaign, status, *where = place
+	`key`: (campaign, status, zone, country, state)."""
+	campaign, status, *where = key
 	open_status = status is not None and status not in protected
 	recycled = open_status and status in delays
 	never_called = scanned.leads - scanned.called

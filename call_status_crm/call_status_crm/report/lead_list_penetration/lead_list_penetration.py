@@ -71,10 +71,9 @@ def cutoff_sql(cutoffs: dict, values: dict) -> str:
 	return f"CASE l.status {' '.join(whens)} END"
 
 
-def due_sql(cutoff: str, values: dict) -> str:
+def due_sql(cutoff: str) -> str:
 	"""SQL: the lead is due (the rule of `core.penetration.group_of`, for the few leads the Do Not Call and
-	cap queries count; the scan of every lead counts what the rule needs instead)."""
-	values["protected"] = (*get_protected_lead_statuses(), DO_NOT_CONTACT)
+	cap queries count; the scan of every lead counts what the rule needs instead). Binds `protected`."""
 	return (
 		"(l.status NOT IN %(protected)s AND (l.last_call_time IS NULL"
 		f" OR (l.recycle_due_at IS NOT NULL AND l.last_call_time <= {cutoff})))"
@@ -116,14 +115,14 @@ def get_groups(filters, now, rules) -> list[Group]:
 		values,
 		as_dict=True,
 	)
-	due = due_sql(cutoff_sql(cutoffs, values), values)
+	protected = values["protected"] = (*get_protected_lead_statuses(), DO_NOT_CONTACT)
+	due = due_sql(cutoff_sql(cutoffs, values))
 	capped = bool(rules and rules.max_attempts_24h)
 	blocked = (
 		blocked_counts(where, due, {**values, **(cap_values(rules, now) if capped else {})}, capped)
 		if rules
 		else {}
 	)
-	protected = values["protected"]
 	groups = []
 	for row in rows:
 		number = distinct.index(cutoffs[row.status]) if row.status in cutoffs else None
