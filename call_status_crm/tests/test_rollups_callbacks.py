@@ -18,7 +18,16 @@ from call_status_crm.core.rollups import DIMENSIONS, lock_key
 from call_status_crm.tests.inbound_cases import new_number
 from call_status_crm.tests.report_cases import CAMPAIGN, CallReportsTestCase
 from call_status_crm.tests.test_rollups import REPORTS, from_calls, stored_rows
-from call_status_crm.tests.utils import AGENT, AGENT_2, AGENT_3, make_call, make_employee, make_lead
+from call_status_crm.tests.utils import (
+	AGENT,
+	AGENT_2,
+	AGENT_3,
+	PLAIN_USER,
+	SALES_USER,
+	make_call,
+	make_employee,
+	make_lead,
+)
 
 BRANCH = "CSC Callback Branch"
 CALLS = "tabLead Call Log"
@@ -362,6 +371,14 @@ class TestCallCountingCards(CallReportsTestCase):
 			self.assertEqual(
 				(dashboard.get_calls_today()["value"], dashboard.get_missed_today()["value"]), (1, 1)
 			)
+		frappe.set_user("Administrator")
+
+	def test_a_user_without_a_call_role_gets_no_count(self):
+		for user in ("Guest", PLAIN_USER, SALES_USER):
+			frappe.set_user(user)
+			for name, method in self.CARDS.items():
+				with self.subTest(user=user, card=name), self.assertRaises(frappe.PermissionError):
+					method()
 		frappe.set_user("Administrator")
 
 	def test_a_card_opens_the_calls_it_counts(self):
