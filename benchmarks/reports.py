@@ -11,6 +11,8 @@ raw SQL.
 
 	benchmarks/run reports [--calls 1000000] [--days 90] [--reseed] [--rebuild] [--verify]
 	benchmarks/run reports --calls 20000000 --days 365 --reseed   # a year of a 200-agent floor
+	benchmarks/run reports --calls 20000000 --days 365 --runs 3 \
+		--only "Call Status Summary,Agent Call Performance"          # the year's goal: <= 2 s each
 
 Each report runs twice, reading the roll-ups (DESIGN.md §11) and reading the calls
 (`frappe.flags.call_reports_from_calls`): goal, each <= 1 s from the roll-ups and >= 5x faster than from the
@@ -330,9 +332,14 @@ def main():
 	parser.add_argument("--runs", type=int, default=RUNS, help="runs per case (the median is printed)")
 	parser.add_argument("--days", type=int, default=DAYS, help="days the calls are spread over (the window)")
 	parser.add_argument("--rebuild", action="store_true", help="rebuild the roll-ups (timed)")
+	parser.add_argument(
+		"--only", default="", help="comma-separated report names: time only their cases (e.g. on 20M calls)"
+	)
 	parser.add_argument("--verify", action="store_true", help="compare the roll-ups with the calls")
 	parser.add_argument(
-		"--seed-only", action="store_true", help="seed the calls and leads (for `run api` on a large site)"
+		"--seed-only",
+		action="store_true",
+		help="seed the calls and leads only, no roll-up rebuild (for `run api` on a large site)",
 	)
 	args = parser.parse_args()
 	frappe.init(site=args.site)
@@ -340,6 +347,8 @@ def main():
 	frappe.set_user("Administrator")
 	DAYS, RUNS = args.days, args.runs
 	seed(args.calls, args.reseed)
+	if args.seed_only:
+		return frappe.destroy()
 	build_rollups(args.rebuild)
 	if args.verify:
 		from call_status_crm.rollups import verify
@@ -347,26 +356,32 @@ def main():
 		began = time.perf_counter()
 		differing = verify()
 		print(f"verify: {len(differing)} roll-up rows differ ({time.perf_counter() - began:.1f} s)")
-	if args.seed_only:
-		return frappe.destroy()
 
 	pool_mb = frappe.db.sql("SELECT @@innodb_buffer_pool_size / 1048576")[0][0]
 	print(
 		f"{frappe.db.count('Lead Call Log')} calls in Lead Call Log; InnoDB buffer pool {pool_mb:.0f} MB; "
 		f"median of {RUNS} interleaved runs; goal: the report from the roll-ups <= 1 s and >= 5x faster "
-		"than from the calls"
+		"than from the calls (a window over 90 days: <= 2 s)"
 	)
 	print(
 		f"{'report':<27} {'case':<24} {'roll-ups s':>10} {'calls s':>8} {'speed-up':>8} {'raw SQL s':>10}  goal"
 	)
 	missed_goal = []
+	only = {name.strip() for name in args.only.split(",") if name.strip()}
 	for report, case, run_report, raw_sql, _get_list in cases():
+		if only and report not in only:
+			continue
 		rollup_s, calls_s, raw_s = timed(
 			run_report,
 			lambda run_report=run_report: from_calls(run_report),
 			lambda sql=raw_sql: [frappe.db.sql(part) for part in sql.split(";")],
 		)
-		met = rollup_s <= 1.0 and rollup_s * 5 <= calls_s
+		# a window over 90 days (the year of 20M calls): <= 2 s; a 90- or 7-day window: <= 1 s and 5x
+		met = (
+			rollup_s <= 2.0
+			if DAYS > 90 and not case.startswith("7 days")
+			else rollup_s <= 1.0 and rollup_s * 5 <= calls_s
+		)
 		if not met:
 			missed_goal.append(f"{report}: {case}")
 		print(

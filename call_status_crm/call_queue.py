@@ -141,29 +141,41 @@ def callback_candidates(user: str, kind: str, now, skipped, offset: int, limit: 
 	return [to_candidate(row, reason) for row in rows]
 
 
-def assigned_candidates(user: str, now, skipped, offset: int, limit: int) -> list[Candidate]:
-	"""The agent's assigned leads (open ToDos) that are due: never called, or in a recycled status whose
-	delay since the last call is over and whose recycles are not used up; protected statuses never.
-	Oldest last contact first (never called before any), then fewest attempts."""
-	cutoffs = recycled_cutoffs(
-		{status: rule.delay_minutes for status, rule in get_recycle_rules().items()}, now
-	)
-	values = {
-		"user": user,
-		"now": now,
-		"skipped": tuple(skipped) or ("",),
-		"protected": (*tuple(get_protected_lead_statuses()), DO_NOT_CONTACT),
-		"limit": limit,
-		"offset": offset,
-	}
+def recycle_delays() -> dict[str, int]:
+	"""Minutes each recycled status waits after a lead's last call (the active recycle rules)."""
+	return {status: rule.delay_minutes for status, rule in get_recycle_rules().items()}
+
+
+def due_condition(values: dict, now, delays: dict[str, int] | None = None) -> str:
+	"""SQL: the Lead `l` is due to be dialled: never called, or in a recycled status whose delay since the
+	last call is over and whose recycles are not used up (`recycle_due_at` still set); a protected status
+	never. Binds `protected` and each recycled status's cutoff in `values`. The one SQL home of the rule, for
+	the queue's candidates and the penetration report's blocked counts (`core.penetration.group_of` applies
+	it per group of leads)."""
+	values["protected"] = (*tuple(get_protected_lead_statuses()), DO_NOT_CONTACT)
 	recycled = []
-	for number, (status, cutoff) in enumerate(cutoffs.items()):
+	for number, (status, cutoff) in enumerate(
+		recycled_cutoffs(recycle_delays() if delays is None else delays, now).items()
+	):
 		values[f"status_{number}"], values[f"cutoff_{number}"] = status, cutoff
 		recycled.append(
 			f"(l.status = %(status_{number})s AND l.last_call_time <= %(cutoff_{number})s"
 			" AND l.recycle_due_at IS NOT NULL)"
 		)
-	due = " OR ".join(["l.last_call_time IS NULL", *recycled])
+	return f"(l.status NOT IN %(protected)s AND ({' OR '.join(['l.last_call_time IS NULL', *recycled])}))"
+
+
+def assigned_candidates(user: str, now, skipped, offset: int, limit: int) -> list[Candidate]:
+	"""The agent's assigned leads (open ToDos) that are due (`due_condition`). Oldest last contact first
+	(never called before any), then fewest attempts."""
+	values = {
+		"user": user,
+		"now": now,
+		"skipped": tuple(skipped) or ("",),
+		"limit": limit,
+		"offset": offset,
+	}
+	due = due_condition(values, now)
 	rows = frappe.db.sql(
 		f"""SELECT l.name AS lead, l.lead_name, l.mobile_no, l.phone, l.last_call_time, l.call_attempts
 		FROM `tabLead` l
@@ -171,8 +183,7 @@ def assigned_candidates(user: str, now, skipped, offset: int, limit: int) -> lis
 				SELECT t.reference_name FROM `tabToDo` t
 				WHERE t.allocated_to = %(user)s AND t.status = 'Open' AND t.reference_type = 'Lead'
 			)
-			AND l.status NOT IN %(protected)s AND ({due})
-			AND {free_condition()} AND l.name NOT IN %(skipped)s
+			AND {due} AND {free_condition()} AND l.name NOT IN %(skipped)s
 		ORDER BY l.last_call_time IS NOT NULL, l.last_call_time, l.call_attempts, l.name
 		LIMIT %(limit)s OFFSET %(offset)s""",
 		values,

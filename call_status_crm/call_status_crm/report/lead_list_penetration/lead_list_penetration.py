@@ -9,17 +9,15 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, now_datetime
 
+from call_status_crm.call_queue import due_condition, recycle_delays
 from call_status_crm.calling_rule_settings import country_code
 from call_status_crm.calling_rule_settings import get_rules as get_calling_rules
 from call_status_crm.calling_rules import to_site, to_utc
 from call_status_crm.core import calling_rules as engine
 from call_status_crm.core.call_queue import recycled_cutoffs
 from call_status_crm.core.penetration import Group, Scanned, fold, group_of
-from call_status_crm.do_not_call import DO_NOT_CONTACT
 from call_status_crm.leads import lead_campaign_fields
-from call_status_crm.recycling import get_rules as get_recycle_rules
 from call_status_crm.reports import bar_chart, prepare_filters
-from call_status_crm.settings import get_protected_lead_statuses
 
 REPORT = "Lead List Penetration"
 GROUP = "campaign, status, call_timezone, country, state"
@@ -53,31 +51,6 @@ def lead_filters(filters, values: dict) -> str:
 
 def campaign_column() -> str:
 	return "l.campaign_name" if "campaign_name" in lead_campaign_fields() else "NULL"
-
-
-def recycle_delays() -> dict[str, int]:
-	return {status: rule.delay_minutes for status, rule in get_recycle_rules().items()}
-
-
-def cutoff_sql(cutoffs: dict, values: dict) -> str:
-	"""SQL for the lead's status's cutoff (`core.call_queue.recycled_cutoffs`), NULL for a status that is
-	not recycled: one CASE on the status, its times bound."""
-	if not cutoffs:
-		return "NULL"
-	whens = []
-	for number, (status, cutoff) in enumerate(cutoffs.items()):
-		values[f"status_{number}"], values[f"cutoff_{number}"] = status, cutoff
-		whens.append(f"WHEN %(status_{number})s THEN %(cutoff_{number})s")
-	return f"CASE l.status {' '.join(whens)} END"
-
-
-def due_sql(cutoff: str) -> str:
-	"""SQL: the lead is due (the rule of `core.penetration.group_of`, for the few leads the Do Not Call and
-	cap queries count; the scan of every lead counts what the rule needs instead). Binds `protected`."""
-	return (
-		"(l.status NOT IN %(protected)s AND (l.last_call_time IS NULL"
-		f" OR (l.recycle_due_at IS NOT NULL AND l.last_call_time <= {cutoff})))"
-	)
 
 
 def get_groups(filters, now, rules) -> list[Group]:
@@ -115,8 +88,8 @@ def get_groups(filters, now, rules) -> list[Group]:
 		values,
 		as_dict=True,
 	)
-	protected = values["protected"] = (*get_protected_lead_statuses(), DO_NOT_CONTACT)
-	due = due_sql(cutoff_sql(cutoffs, values))
+	due = due_condition(values, now, delays)
+	protected = values["protected"]
 	capped = bool(rules and rules.max_attempts_24h)
 	blocked = (
 		blocked_counts(where, due, {**values, **(cap_values(rules, now) if capped else {})}, capped)
