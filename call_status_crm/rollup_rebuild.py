@@ -57,7 +57,7 @@ def rebuild_days(from_date=None, to_date=None, commit: bool = False) -> dict:
 			+ grain_select("F", CALLS, "`call_date` BETWEEN %(start)s AND %(end)s", aggregate=False),
 			days,
 		)
-		for grain in ("A", "C"):
+		for grain in [grain for grain in GRAINS if grain != "F"]:  # the other grains from the full grain
 			frappe.db.sql(
 				f"INSERT INTO `{DAILY}` {columns} "
 				+ grain_select(

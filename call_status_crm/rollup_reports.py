@@ -14,8 +14,8 @@ from call_status_crm.reports import SHARED_FILTERS
 from call_status_crm.rollup_tables import CALLS, DAILY, LEADS
 from call_status_crm.rollups import flush_before_reading
 
-ATTEMPTS = "SUM(IF(`outcome` = 'Attempt', `calls`, 0))"
-MISSED = "SUM(IF(`outcome` = 'Missed', `calls`, 0))"
+ATTEMPTS = "SUM(`attempts`)"
+MISSED = "SUM(`missed`)"
 
 
 def use_rollups(filters) -> bool:

@@ -2,7 +2,7 @@
 changes written at commit (`rollups`), the bulk rebuild and verify (`rollup_rebuild`) and the reports'
 queries (`rollup_reports`)."""
 
-from call_status_crm.core.rollups import DIMENSIONS, GRAINS, METRICS, SERVICE_LEVEL_SECONDS
+from call_status_crm.core.rollups import ATTEMPT, DIMENSIONS, GRAINS, METRICS, MISSED, SERVICE_LEVEL_SECONDS
 
 DAILY = "call_status_crm_daily_rollup"
 LEADS = "call_status_crm_lead_rollup"
@@ -16,6 +16,8 @@ ADDED_COLUMNS = {
 	"called_back": "INT NOT NULL DEFAULT 0",
 	"callback_seconds": "BIGINT NOT NULL DEFAULT 0",
 	"called_back_in_sl": "INT NOT NULL DEFAULT 0",
+	"attempts": "INT NOT NULL DEFAULT 0",
+	"missed": "INT NOT NULL DEFAULT 0",
 }
 
 DAILY_DDL = f"""CREATE TABLE IF NOT EXISTS `{DAILY}` (
@@ -83,6 +85,8 @@ CALL_METRICS = {
 	"called_back": f"COUNT({WAIT})",
 	"callback_seconds": f"IFNULL(SUM({WAIT}), 0)",
 	"called_back_in_sl": f"COUNT(IF({WAIT} <= {SERVICE_LEVEL_SECONDS}, 1, NULL))",
+	"attempts": f"COUNT(IF(`outcome` = '{ATTEMPT}', 1, NULL))",
+	"missed": f"COUNT(IF(`outcome` = '{MISSED}', 1, NULL))",
 }
 
 

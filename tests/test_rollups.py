@@ -20,6 +20,7 @@ from call_status_crm.core.rollups import (
 
 DAY = date(2026, 11, 2)
 NO_CALLBACK = {"called_back": 0, "callback_seconds": 0, "called_back_in_sl": 0}
+NO_OUTCOME = {"attempts": 0, "missed": 0}
 
 
 def call(**values):
@@ -42,7 +43,10 @@ def call(**values):
 def test_pick_grain_is_the_smallest_that_holds_every_dimension():
 	assert pick_grain([]) == "C"
 	assert pick_grain(["campaign", "call_status"]) == "C"
-	assert pick_grain(["agent"]) == "A"
+	# the agent totals: a row per agent and day, whatever the statuses
+	assert pick_grain(["agent"]) == "T"
+	assert pick_grain(["agent", "branch", "department"]) == "T"
+	assert pick_grain(["agent", "call_status"]) == "A"
 	assert pick_grain(["branch", "direction", "call_status"]) == "A"
 	assert pick_grain(["agent", "campaign"]) == "F"
 	assert pick_grain(["department", "campaign"]) == "F"
@@ -56,11 +60,27 @@ def test_a_call_counts_once_in_each_grain_with_the_dropped_dimensions_empty():
 		("F", DAY, "a@example.com", "North", "Sales", "Spring", "Outgoing", "called", "Connected"),
 		("A", DAY, "a@example.com", "North", "Sales", None, "Outgoing", "called", "Connected"),
 		("C", DAY, None, None, None, "Spring", "Outgoing", "called", "Connected"),
+		("T", DAY, "a@example.com", "North", "Sales", None, None, None, None),
 	}
 	assert all(
-		m == {"calls": 1, "connected": 1, "talk_time": 90, "zero_duration": 0, "follow_ups": 0, **NO_CALLBACK}
+		m
+		== {"calls": 1, "connected": 1, "talk_time": 90, "zero_duration": 0, "follow_ups": 0}
+		| NO_CALLBACK
+		| NO_OUTCOME
 		for m in rows.values()
 	)
+
+
+def test_attempts_and_missed_calls_are_metrics_of_every_grain():
+	"""The agent totals keep no outcome: an attempt and a missed call are counted as metrics (compared as the
+	database compares text)."""
+	for outcome, counted in (("Attempt", (1, 0)), ("MISSED ", (0, 1)), ("Connected", (0, 0)), (None, (0, 0))):
+		rows = contributions(call(outcome=outcome))
+		assert {(m["attempts"], m["missed"]) for m in rows.values()} == {counted}
+	busy, missed_call = call(outcome="Attempt"), call(outcome="Missed")
+	changes = deltas(busy, missed_call)
+	totals = [m for key, m in changes if key[0] == "T"]
+	assert totals == [{**dict.fromkeys(totals[0], 0), "attempts": -1, "missed": 1}]
 
 
 def test_zero_duration_follow_up_and_the_day_from_call_time():
@@ -82,13 +102,14 @@ def test_zero_duration_follow_up_and_the_day_from_call_time():
 		"zero_duration": 1,
 		"follow_ups": 1,
 		**NO_CALLBACK,
+		**NO_OUTCOME,
 	}
 
 
 def test_insert_and_delete_are_plus_and_minus_one_row_per_grain():
 	added = deltas(None, call())
 	removed = deltas(call(), None)
-	assert len(added) == len(removed) == 3
+	assert len(added) == len(removed) == 4
 	assert [k for k, _ in added] == [k for k, _ in removed]
 	assert all(m["calls"] == 1 for _, m in added) and all(m["calls"] == -1 for _, m in removed)
 
@@ -102,15 +123,18 @@ def test_an_edit_of_nothing_grouped_changes_nothing():
 def test_moving_a_call_to_another_agent_leaves_the_campaign_grain_untouched():
 	changes = deltas(call(), call(agent="b@example.com"))
 	grains = sorted(key[0] for key, _ in changes)
-	assert grains == ["A", "A", "F", "F"]
+	assert grains == ["A", "A", "F", "F", "T", "T"]
 	assert sum(m["calls"] for _, m in changes) == 0
 
 
 def test_a_longer_duration_changes_talk_time_only():
 	changes = deltas(call(duration=10), call(duration=70))
-	assert len(changes) == 3
+	assert len(changes) == 4
 	assert all(
-		m == {"calls": 0, "connected": 0, "talk_time": 60, "zero_duration": 0, "follow_ups": 0, **NO_CALLBACK}
+		m
+		== {"calls": 0, "connected": 0, "talk_time": 60, "zero_duration": 0, "follow_ups": 0}
+		| NO_CALLBACK
+		| NO_OUTCOME
 		for _, m in changes
 	)
 
@@ -146,9 +170,12 @@ def test_differences_name_the_rows_that_differ():
 
 def test_merged_deltas_of_several_calls_add_up_per_row():
 	changes = merged_deltas([(None, call()), (None, call(duration=0, is_connected=0)), (call(), None)])
-	assert len(changes) == 3
+	assert len(changes) == 4
 	assert all(
-		m == {"calls": 1, "connected": 0, "talk_time": 0, "zero_duration": 1, "follow_ups": 0, **NO_CALLBACK}
+		m
+		== {"calls": 1, "connected": 0, "talk_time": 0, "zero_duration": 1, "follow_ups": 0}
+		| NO_CALLBACK
+		| NO_OUTCOME
 		for _, m in changes
 	)
 	# inserted and deleted in one transaction: nothing
@@ -194,11 +221,12 @@ def test_a_called_back_missed_call_counts_its_wait_and_the_service_level():
 
 def test_a_new_call_back_time_changes_only_the_call_back_metrics():
 	changes = deltas(missed(), missed(called_back_at=datetime(2026, 11, 2, 10, 30, 0, 900000)))
-	assert len(changes) == 3
+	assert len(changes) == 4
 	assert all(
 		m
 		== {"calls": 0, "connected": 0, "talk_time": 0, "zero_duration": 0, "follow_ups": 0}
 		| {"called_back": 1, "callback_seconds": 1800, "called_back_in_sl": 1}
+		| NO_OUTCOME
 		for _, m in changes
 	)
 	# a missed call moved later by a minute: its wait shrinks by as much

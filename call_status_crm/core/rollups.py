@@ -1,10 +1,13 @@
 """Daily roll-ups of calls (DESIGN.md §11), the rules without a database.
 
-A call counts in three grains of the daily roll-up, each a row per day and the grain's dimensions:
+A call counts in four grains of the daily roll-up, each a row per day and the grain's dimensions:
 
 - "F" (full): agent x branch x department x campaign x direction x call status x outcome;
-- "A" (agent): the same without the campaign (what agents' figures group and filter by);
-- "C" (campaign): campaign x direction x call status x outcome (the floor's figures).
+- "A" (agent): the same without the campaign (agents' figures by status);
+- "C" (campaign): campaign x direction x call status x outcome (the floor's figures);
+- "T" (agent totals): agent x branch x department, nothing else: a row per agent and day whatever the
+  statuses, so that a year of Agent Call Performance reads a few rows per agent-day, not one per status
+  (attempts and missed calls are metrics, not only outcomes, for it).
 
 A report reads the smallest grain that holds every dimension it groups or filters by. A change of a call
 is the difference of what the call counted before and after it (old row minus, new row plus), merged per
@@ -33,13 +36,18 @@ METRICS = (
 	"called_back",
 	"callback_seconds",
 	"called_back_in_sl",
+	"attempts",
+	"missed",
 )
+# attempts, missed: calls whose outcome is Attempt / Missed (compared as the database compares text)
+ATTEMPT, MISSED = "Attempt", "Missed"
 SERVICE_LEVEL_SECONDS = SERVICE_LEVEL_MINUTES * 60
 AGENT_DIMENSIONS = ("agent", "branch", "department")
 GRAINS = {
 	"F": DIMENSIONS,
 	"A": ("agent", "branch", "department", "direction", "call_status", "outcome"),
 	"C": ("campaign", "direction", "call_status", "outcome"),
+	"T": AGENT_DIMENSIONS,
 }
 # call fields a roll-up row depends on: a save that changes none of them changes no roll-up
 CALL_FIELDS = (
@@ -61,6 +69,8 @@ def pick_grain(dimensions: Iterable[str]) -> str:
 		raise ValueError(f"not a roll-up dimension: {sorted(unknown)}")
 	if wanted <= set(GRAINS["C"]):
 		return "C"
+	if wanted <= set(GRAINS["T"]):
+		return "T"
 	if wanted <= set(GRAINS["A"]):
 		return "A"
 	return "F"
@@ -78,7 +88,7 @@ def as_day(value) -> date | None:
 
 def metrics_of(call: Mapping) -> dict[str, int]:
 	"""What one call adds to its rows: 1 call, connected or not, its talk time, zero-duration, follow-up,
-	and its call-back (called back, seconds to it, within the service level)."""
+	its call-back (called back, seconds to it, within the service level), an attempt or a missed call."""
 	duration = int(call.get("duration") or 0)
 	wait = callback_seconds(call.get("call_time"), call.get("called_back_at"))
 	return {
@@ -90,7 +100,14 @@ def metrics_of(call: Mapping) -> dict[str, int]:
 		"called_back": 0 if wait is None else 1,
 		"callback_seconds": wait or 0,
 		"called_back_in_sl": 1 if wait is not None and wait <= SERVICE_LEVEL_SECONDS else 0,
+		"attempts": 1 if same_text(call.get("outcome"), ATTEMPT) else 0,
+		"missed": 1 if same_text(call.get("outcome"), MISSED) else 0,
 	}
+
+
+def same_text(value, text: str) -> bool:
+	"""`value = text` as the database compares them (case-insensitive collation, trailing spaces ignored)."""
+	return isinstance(value, str) and value.rstrip().lower() == text.lower()
 
 
 def callback_seconds(call_time, called_back_at) -> int | None:

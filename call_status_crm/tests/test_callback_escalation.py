@@ -96,7 +96,12 @@ class TestCallbackEscalation(CommittedQueueTestCase):
 
 		lead, late = self.make("CSC Escalate Taken Name", AGENT, PERSONAL, 90)
 		taken = frappe.get_doc(
-			{"doctype": "Comment", "comment_type": "Info", "reference_doctype": "Lead", "reference_name": lead}
+			{
+				"doctype": "Comment",
+				"comment_type": "Info",
+				"reference_doctype": "Lead",
+				"reference_name": lead,
+			}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
 		real = frappe.generate_hash
@@ -105,7 +110,9 @@ class TestCallbackEscalation(CommittedQueueTestCase):
 			self.assertEqual(job.run(), {"escalated": 1, "failed": 0})
 		self.assertEqual(self.callback_of(late).callback_type, ANYONE)
 		self.assertEqual(
-			frappe.db.count("Comment", {"reference_doctype": "Lead", "reference_name": lead, "comment_type": "Info"}),
+			frappe.db.count(
+				"Comment", {"reference_doctype": "Lead", "reference_name": lead, "comment_type": "Info"}
+			),
 			2,
 		)
 
@@ -113,4 +120,6 @@ class TestCallbackEscalation(CommittedQueueTestCase):
 		"""The audit rows' shared values go into the statement as literals beside bound values: a `%` or a
 		quote in one stays what it was."""
 		for value in ("50% off", "O'Brien", 0, 7):
-			self.assertEqual(frappe.db.sql(f"SELECT {job.literal(value)}, %s", ("bound",))[0], (value, "bound"))
+			self.assertEqual(
+				frappe.db.sql(f"SELECT {job.literal(value)}, %s", ("bound",))[0], (value, "bound")
+			)

@@ -187,7 +187,10 @@ class TestLeadListPenetrationRule(QueueTestCase):
 			waiting = [
 				add_to_date(lead.last, minutes=delays[status])
 				for lead in mine
-				if recycled and lead.due_at and lead.last and lead.last > add_to_date(now, minutes=-delays[status])
+				if recycled
+				and lead.due_at
+				and lead.last
+				and lead.last > add_to_date(now, minutes=-delays[status])
 			]
 			return {
 				"leads": len(mine),
