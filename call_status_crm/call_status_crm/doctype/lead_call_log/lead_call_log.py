@@ -186,6 +186,16 @@ class LeadCallLog(CallAccess, CallChecks, CallInbound, Document):
 			(lead for lead in candidates if self.by_trusted or permissions.can_write_lead(lead)), None
 		)
 
+	def check_if_latest(self):
+		"""Frappe reads the stored call FOR UPDATE here, before `validate`: the call's Lead (and the Lead it
+		had) is locked first, so that every writer locks Lead before call and a desk save never deadlocks
+		against a `log_call` on the same lead (which locks the Lead, then the lead's missed calls). New calls
+		lock nothing here (`validate` does)."""
+		if not self.is_new():
+			stored = frappe.db.get_value(self.doctype, self.name, "lead")
+			lock_leads([self.lead, stored])
+		super().check_if_latest()
+
 	def lock_leads(self):
 		"""Take the Lead's row lock before anything is written, so calls for one lead saved at once are
 		applied to it one after the other (and every writer locks Lead before call: no deadlock)."""

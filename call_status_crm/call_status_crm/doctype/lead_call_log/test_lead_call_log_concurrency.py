@@ -156,3 +156,58 @@ class TestLeadCallLogConcurrency(CallTestCase):
 			self.assertEqual(call_number(second.name), call_number(first.name) + 1)
 		finally:
 			cleanup_leads([lead])
+
+
+class TestLeadCallLogLockOrder(CallTestCase):
+	"""Every writer locks the Lead before the call: a desk save of an existing call too (Frappe reads the
+	stored call FOR UPDATE before `validate`), so that it never deadlocks against a `log_call` on the same
+	lead that locks the Lead and then the lead's missed calls (their call-back times)."""
+
+	def test_a_desk_save_locks_the_lead_before_the_call(self):
+		from call_status_crm.call_status_crm.doctype.lead_call_log.lead_call_log import LeadCallLog
+
+		lead = make_lead("CSC Lock Order Lead").name
+		call = make_call(lead, "busy", call_time=minutes_ago(30)).name
+		frappe.db.commit()
+		site, inside, release, seen = frappe.local.site, threading.Event(), threading.Event(), []
+		validate = LeadCallLog.validate
+
+		def paused_validate(doc):
+			if threading.current_thread() is not threading.main_thread():
+				inside.set()  # the stored call is locked now (check_if_latest): is the Lead?
+				release.wait(timeout=30)
+			return validate(doc)
+
+		def save():
+			frappe.init(site=site)
+			frappe.connect()
+			try:
+				frappe.set_user("Administrator")
+				doc = frappe.get_doc("Lead Call Log", call)
+				doc.note = "edited at the desk"
+				doc.save()
+				frappe.db.commit()
+			except Exception as e:
+				seen.append(repr(e))
+				frappe.db.rollback()
+			finally:
+				frappe.destroy()
+
+		LeadCallLog.validate = paused_validate
+		thread = threading.Thread(target=save)
+		try:
+			thread.start()
+			self.assertTrue(inside.wait(timeout=30))
+			with self.assertRaises(Exception) as locked:  # the Lead's row lock is held by the desk save
+				frappe.db.sql("SELECT name FROM `tabLead` WHERE name = %s FOR UPDATE NOWAIT", lead)
+			self.assertIn("lock", str(locked.exception).lower())
+		finally:
+			frappe.db.rollback()  # gives back the Lead's lock where this connection took it
+			release.set()
+			thread.join(timeout=60)
+			LeadCallLog.validate = validate
+			self.assertEqual(seen, [])
+			self.assertEqual(frappe.db.get_value("Lead Call Log", call, "note"), "edited at the desk")
+			frappe.delete_doc("Lead Call Log", call, force=True)
+			cleanup_leads([lead])
+			frappe.db.commit()
