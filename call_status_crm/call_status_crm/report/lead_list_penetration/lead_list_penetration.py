@@ -126,14 +126,14 @@ def key_of(row) -> tuple:
 
 
 def dnc_leads_sql() -> str:
-	"""The Leads whose phone or mobile is on the Do Not Call list, for everyone or for their campaign: from
-	the list's side (it is short next to the Leads), along the Lead's phone key indexes. STRAIGHT_JOIN:
-	left to itself, MariaDB scans every Lead for the mobile numbers instead."""
-	campaign = campaign_column().replace("l.", "x.")
+	"""The Leads whose phone or mobile is on the Do Not Call list, with the entry's scope and campaign (the
+	entry counts for a lead when it is Global or for the lead's campaign: checked where the lead's row is
+	read, so that this side reads only the phone key indexes): from the list's side (it is short next to the
+	Leads). STRAIGHT_JOIN: left to itself, MariaDB scans every Lead for the mobile numbers instead."""
 	return " UNION ALL ".join(
-		f"""SELECT STRAIGHT_JOIN x.name, 1 AS listed, 0 AS capped
-		FROM `tabDo Not Call` d JOIN `tabLead` x ON x.{key} = d.phone_key
-		WHERE d.scope = 'Global' OR d.campaign = {campaign}"""
+		f"""SELECT STRAIGHT_JOIN x.name, d.scope = 'Global' AS global_entry, d.campaign AS listed_for,
+			0 AS capped
+		FROM `tabDo Not Call` d JOIN `tabLead` x ON x.{key} = d.phone_key"""
 		for key in ("phone_key", "mobile_key")
 	)
 
@@ -147,7 +147,7 @@ def capped_leads_sql() -> str:
 	recent = f"""FROM `tabLead Call Log`{by_time}
 		WHERE call_time > %(since)s AND call_time <= %(now)s AND direction = 'Outgoing'"""
 	by_key = f"SELECT phone_key, COUNT(*) AS calls {recent} AND phone_key IS NOT NULL GROUP BY phone_key"
-	return f"""SELECT counted.name, 0 AS listed, 1 AS capped FROM (
+	return f"""SELECT counted.name, 0 AS global_entry, NULL AS listed_for, 1 AS capped FROM (
 			SELECT STRAIGHT_JOIN x.name, c.calls FROM ({by_key}) c JOIN `tabLead` x ON x.phone_key = c.phone_key
 			UNION ALL
 			SELECT STRAIGHT_JOIN x.name, c.calls FROM ({by_key}) c JOIN `tabLead` x ON x.mobile_key = c.phone_key
@@ -164,20 +164,23 @@ def cap_values(rules, now) -> dict:
 
 def blocked_counts(where: str, due: str, values: dict, capped: bool) -> dict[tuple, tuple[int, int]]:
 	"""Per group: due leads on the Do Not Call list, and due leads not on it whose number reached the cap
-	(`capped`: the cap is on). One pass over the flagged leads, the list read once."""
+	(`capped`: the cap is on). One pass over the flagged leads (a lead flagged more than once counted once),
+	the list read once, each flagged lead's row read once."""
 	flagged = dnc_leads_sql() + (f" UNION ALL {capped_leads_sql()}" if capped else "")
+	listed = f"(f.global_entry OR f.listed_for = {campaign_column()})"
 	rows = frappe.db.sql(
 		f"""SELECT STRAIGHT_JOIN {campaign_column()} AS campaign, l.status, l.call_timezone, l.country,
-			l.state, SUM({due} AND blocked.listed) AS listed, SUM({due} AND blocked.capped AND NOT blocked.listed)
-			AS capped
-		FROM (SELECT name, MAX(listed) AS listed, MAX(capped) AS capped FROM ({flagged}) f GROUP BY name) blocked
-		JOIN `tabLead` l ON l.name = blocked.name
+			l.state, COUNT(DISTINCT IF({due} AND {listed}, l.name, NULL)) AS listed,
+			COUNT(DISTINCT IF({due} AND ({listed} OR f.capped), l.name, NULL)) AS flagged
+		FROM ({flagged}) f
+		JOIN `tabLead` l ON l.name = f.name
 		WHERE {where}
 		GROUP BY {GROUP}""",
 		values,
 		as_dict=True,
 	)
-	return {key_of(row): (int(row.listed or 0), int(row.capped or 0)) for row in rows}
+	# capped and not listed: the flagged leads (listed or capped) less the listed ones
+	return {key_of(row): (int(row.listed or 0), int(row.flagged or 0) - int(row.listed or 0)) for row in rows}
 
 
 def get_data(filters, now) -> list[dict]:
