@@ -48,8 +48,10 @@ def test_pick_grain_is_the_smallest_that_holds_every_dimension():
 	assert pick_grain(["agent", "branch", "department"]) == "T"
 	assert pick_grain(["agent", "call_status"]) == "A"
 	assert pick_grain(["branch", "direction", "call_status"]) == "A"
-	assert pick_grain(["agent", "campaign"]) == "F"
-	assert pick_grain(["department", "campaign"]) == "F"
+	assert pick_grain(["agent", "campaign"]) == "P"
+	assert pick_grain(["agent", "branch", "department", "campaign"]) == "P"
+	assert pick_grain(["agent", "campaign", "call_status"]) == "F"
+	assert pick_grain(["department", "campaign", "direction"]) == "F"
 	with pytest.raises(ValueError):
 		pick_grain(["tag"])
 
@@ -61,6 +63,7 @@ def test_a_call_counts_once_in_each_grain_with_the_dropped_dimensions_empty():
 		("A", DAY, "a@example.com", "North", "Sales", None, "Outgoing", "called", "Connected"),
 		("C", DAY, None, None, None, "Spring", "Outgoing", "called", "Connected"),
 		("T", DAY, "a@example.com", "North", "Sales", None, None, None, None),
+		("P", DAY, "a@example.com", "North", "Sales", "Spring", None, None, None),
 	}
 	assert all(
 		m
@@ -109,7 +112,7 @@ def test_zero_duration_follow_up_and_the_day_from_call_time():
 def test_insert_and_delete_are_plus_and_minus_one_row_per_grain():
 	added = deltas(None, call())
 	removed = deltas(call(), None)
-	assert len(added) == len(removed) == 4
+	assert len(added) == len(removed) == 5
 	assert [k for k, _ in added] == [k for k, _ in removed]
 	assert all(m["calls"] == 1 for _, m in added) and all(m["calls"] == -1 for _, m in removed)
 
@@ -123,13 +126,13 @@ def test_an_edit_of_nothing_grouped_changes_nothing():
 def test_moving_a_call_to_another_agent_leaves_the_campaign_grain_untouched():
 	changes = deltas(call(), call(agent="b@example.com"))
 	grains = sorted(key[0] for key, _ in changes)
-	assert grains == ["A", "A", "F", "F", "T", "T"]
+	assert grains == ["A", "A", "F", "F", "P", "P", "T", "T"]
 	assert sum(m["calls"] for _, m in changes) == 0
 
 
 def test_a_longer_duration_changes_talk_time_only():
 	changes = deltas(call(duration=10), call(duration=70))
-	assert len(changes) == 4
+	assert len(changes) == 5
 	assert all(
 		m
 		== {"calls": 0, "connected": 0, "talk_time": 60, "zero_duration": 0, "follow_ups": 0}
@@ -170,7 +173,7 @@ def test_differences_name_the_rows_that_differ():
 
 def test_merged_deltas_of_several_calls_add_up_per_row():
 	changes = merged_deltas([(None, call()), (None, call(duration=0, is_connected=0)), (call(), None)])
-	assert len(changes) == 4
+	assert len(changes) == 5
 	assert all(
 		m
 		== {"calls": 1, "connected": 0, "talk_time": 0, "zero_duration": 1, "follow_ups": 0}
@@ -221,7 +224,7 @@ def test_a_called_back_missed_call_counts_its_wait_and_the_service_level():
 
 def test_a_new_call_back_time_changes_only_the_call_back_metrics():
 	changes = deltas(missed(), missed(called_back_at=datetime(2026, 11, 2, 10, 30, 0, 900000)))
-	assert len(changes) == 4
+	assert len(changes) == 5
 	assert all(
 		m
 		== {"calls": 0, "connected": 0, "talk_time": 0, "zero_duration": 0, "follow_ups": 0}

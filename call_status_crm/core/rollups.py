@@ -1,13 +1,14 @@
 """Daily roll-ups of calls (DESIGN.md §11), the rules without a database.
 
-A call counts in four grains of the daily roll-up, each a row per day and the grain's dimensions:
+A call counts in five grains of the daily roll-up, each a row per day and the grain's dimensions:
 
 - "F" (full): agent x branch x department x campaign x direction x call status x outcome;
 - "A" (agent): the same without the campaign (agents' figures by status);
 - "C" (campaign): campaign x direction x call status x outcome (the floor's figures);
 - "T" (agent totals): agent x branch x department, nothing else: a row per agent and day whatever the
   statuses, so that a year of Agent Call Performance reads a few rows per agent-day, not one per status
-  (attempts and missed calls are metrics, not only outcomes, for it).
+  (attempts and missed calls are metrics, not only outcomes, for it);
+- "P" (agent totals per campaign): agent x branch x department x campaign (the same for one campaign).
 
 A report reads the smallest grain that holds every dimension it groups or filters by. A change of a call
 is the difference of what the call counted before and after it (old row minus, new row plus), merged per
@@ -48,6 +49,7 @@ GRAINS = {
 	"A": ("agent", "branch", "department", "direction", "call_status", "outcome"),
 	"C": ("campaign", "direction", "call_status", "outcome"),
 	"T": AGENT_DIMENSIONS,
+	"P": (*AGENT_DIMENSIONS, "campaign"),
 }
 # call fields a roll-up row depends on: a save that changes none of them changes no roll-up
 CALL_FIELDS = (
@@ -73,6 +75,8 @@ def pick_grain(dimensions: Iterable[str]) -> str:
 		return "T"
 	if wanted <= set(GRAINS["A"]):
 		return "A"
+	if wanted <= set(GRAINS["P"]):
+		return "P"
 	return "F"
 
 
