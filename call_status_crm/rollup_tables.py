@@ -90,6 +90,31 @@ CALL_METRICS = {
 }
 
 
+# each metric of one call (`core.rollups.metrics_of`) in SQL, for rows that a call adds by itself
+ROW_METRICS = {
+	"calls": "1",
+	"connected": "IFNULL(`is_connected`, 0)",
+	"talk_time": "IFNULL(`duration`, 0)",
+	"zero_duration": "IFNULL(`duration` = 0, 0)",
+	"follow_ups": "`follow_up_at` IS NOT NULL",
+	"called_back": f"{WAIT} IS NOT NULL",
+	"callback_seconds": f"IFNULL({WAIT}, 0)",
+	"called_back_in_sl": f"IFNULL({WAIT} <= {SERVICE_LEVEL_SECONDS}, 0)",
+	"attempts": f"IFNULL(`outcome` = '{ATTEMPT}', 0)",
+	"missed": f"IFNULL(`outcome` = '{MISSED}', 0)",
+}
+
+
+def call_rows_select(grain: str, where: str) -> str:
+	"""SELECT of one grain's row of each call (not grouped: the INSERT … ON DUPLICATE KEY UPDATE that takes
+	them adds up calls that share a row, without a temporary table per grain)."""
+	dims = GRAINS[grain]
+	columns = [f"`{d}`" if d in dims else "NULL" for d in DIMENSIONS]
+	metrics = ", ".join(ROW_METRICS[name] for name in METRICS)
+	return f"""SELECT {key_sql([f"'{grain}'", "`call_date`", *columns])}, '{grain}', `call_date`,
+		{", ".join(columns)}, {metrics} FROM {CALLS} WHERE {where}"""
+
+
 def grain_select(grain: str, source: str, where: str, aggregate: bool) -> str:
 	"""SELECT of one grain's rows from the calls (`aggregate`: from the full-grain rows instead)."""
 	dims = GRAINS[grain]

@@ -30,7 +30,7 @@ from call_status_crm.rollup_tables import (
 	LEAD_VALUES,
 	LEADS,
 	LEADS_DDL,
-	grain_select,
+	call_rows_select,
 	key_sql,
 	lead_select,
 	lower,
@@ -154,7 +154,7 @@ def add_new_calls(names: list[str]) -> None:
 	them to their rows, two statements in all: every grain's rows (in the order `core.rollups.lock_key`
 	gives, as every transaction takes them), then their lead rows (under the Leads' locks)."""
 	where, values = "`name` IN %(names)s", {"names": names}
-	rows = " UNION ALL ".join(grain_select(grain, CALLS, where, aggregate=False) for grain in GRAINS)
+	rows = " UNION ALL ".join(call_rows_select(grain, where) for grain in GRAINS)
 	frappe.db.sql(
 		f"""INSERT INTO `{DAILY}` {DAILY_INSERT} {rows} ORDER BY 2, 3, 1
 		ON DUPLICATE KEY UPDATE {ADD_METRICS}""",
