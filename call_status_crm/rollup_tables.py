@@ -75,22 +75,8 @@ def lead_select(table: str = CALLS) -> str:
 
 
 WAIT = "TIMESTAMPDIFF(SECOND, `call_time`, `called_back_at`)"
-# each metric of `core.rollups.metrics_of`, summed over calls in SQL
-CALL_METRICS = {
-	"calls": "COUNT(*)",
-	"connected": "SUM(`is_connected`)",
-	"talk_time": "SUM(`duration`)",
-	"zero_duration": "SUM(`duration` = 0)",
-	"follow_ups": "COUNT(`follow_up_at`)",
-	"called_back": f"COUNT({WAIT})",
-	"callback_seconds": f"IFNULL(SUM({WAIT}), 0)",
-	"called_back_in_sl": f"COUNT(IF({WAIT} <= {SERVICE_LEVEL_SECONDS}, 1, NULL))",
-	"attempts": f"COUNT(IF(`outcome` = '{ATTEMPT}', 1, NULL))",
-	"missed": f"COUNT(IF(`outcome` = '{MISSED}', 1, NULL))",
-}
-
-
-# each metric of one call (`core.rollups.metrics_of`) in SQL, for rows that a call adds by itself
+# each metric of one call (`core.rollups.metrics_of`) in SQL, never NULL: the new-call flush adds a call's
+# rows as they are
 ROW_METRICS = {
 	"calls": "1",
 	"connected": "IFNULL(`is_connected`, 0)",
@@ -103,6 +89,8 @@ ROW_METRICS = {
 	"attempts": f"IFNULL(`outcome` = '{ATTEMPT}', 0)",
 	"missed": f"IFNULL(`outcome` = '{MISSED}', 0)",
 }
+# the same metrics summed over a group of calls (the rebuild's and verify's GROUP BY): one SQL home each
+CALL_METRICS = {name: f"SUM({expression})" for name, expression in ROW_METRICS.items()}
 
 
 def call_rows_select(grain: str, where: str) -> str:

@@ -1,7 +1,6 @@
 """Shared by the call queue's and callbacks' tests: the settings they read, leads assigned to agents,
 callbacks made due, and two agents asking at the same moment on two database connections."""
 
-import threading
 from unittest.mock import patch
 
 import frappe
@@ -102,34 +101,6 @@ def busy_lead(name: str, agent: str, minutes_ago: int) -> str:
 	make_call(lead, "busy", call_time=add_to_date(now_datetime(), minutes=-minutes_ago))
 	frappe.set_user("Administrator")
 	return lead
-
-
-def at_once(*asks, timeout: int = 60) -> list:
-	"""Run each `ask()` on its own database connection (as two requests are served), released at the same
-	moment and committed; returns what each returned (or the error it raised), in order."""
-	site = frappe.local.site
-	barrier = threading.Barrier(len(asks))
-	results: list = [None] * len(asks)
-
-	def run(index, ask):
-		frappe.init(site=site)
-		frappe.connect()
-		try:
-			barrier.wait(timeout=30)
-			results[index] = ask()
-			frappe.db.commit()
-		except Exception as e:
-			results[index] = e
-			frappe.db.rollback()
-		finally:
-			frappe.destroy()
-
-	threads = [threading.Thread(target=run, args=(i, ask)) for i, ask in enumerate(asks)]
-	for thread in threads:
-		thread.start()
-	for thread in threads:
-		thread.join(timeout=timeout)
-	return results
 
 
 class QueueTestCase(CallTestCase):

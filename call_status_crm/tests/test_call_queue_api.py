@@ -5,9 +5,9 @@ import frappe
 
 from call_status_crm import call_queue
 from call_status_crm.core.call_queue import NEVER_CALLED, PERSONAL, PERSONAL_CALLBACK
-from call_status_crm.tests.call_queue_cases import CommittedQueueTestCase, assign, at_once, callback
+from call_status_crm.tests.call_queue_cases import CommittedQueueTestCase, assign, callback
 from call_status_crm.tests.cases import API
-from call_status_crm.tests.utils import AGENT, AGENT_2, SALES_USER
+from call_status_crm.tests.utils import AGENT, AGENT_2, SALES_USER, at_once
 
 
 def reservation(lead: str) -> tuple:

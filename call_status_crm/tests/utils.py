@@ -184,31 +184,53 @@ def cleanup_leads(leads):
 	frappe.db.commit()
 
 
-def save_at_once(*saves, user: str = AGENT) -> tuple[list[str], list[str]]:
-	"""Run each `save()` on its own database connection, all released at the same moment; returns the
-	names they returned and the errors they raised."""
-	site = frappe.local.site
-	barrier = threading.Barrier(len(saves))
-	errors, names = [], []
+def on_own_connection(work, user: str | None = None, commit: bool = True) -> tuple[threading.Thread, list]:
+	"""Start `work()` in a thread on its own database connection (as a request or a job is served), as
+	`user`; committed after it (rolled back if `commit` is false or it raised). The list gets what it
+	returned, or the error it raised, once the thread ends."""
+	site, result = frappe.local.site, []
 
-	def run(save):
+	def run():
 		frappe.init(site=site)
 		frappe.connect()
 		try:
-			frappe.set_user(user)
-			barrier.wait(timeout=30)
-			saved = save()
-			names.append(saved["name"] if isinstance(saved, dict) else saved.name)
-			frappe.db.commit()
+			if user:
+				frappe.set_user(user)
+			result.append(work())
+			frappe.db.commit() if commit else frappe.db.rollback()
 		except Exception as e:
-			errors.append(repr(e))
+			result.append(e)
 			frappe.db.rollback()
 		finally:
 			frappe.destroy()
 
-	threads = [threading.Thread(target=run, args=(save,)) for save in saves]
-	for thread in threads:
-		thread.start()
-	for thread in threads:
-		thread.join(timeout=120)
+	thread = threading.Thread(target=run)
+	thread.start()
+	return thread, result
+
+
+def at_once(*works, user: str | None = None, timeout: int = 60) -> list:
+	"""Run each `work()` on its own connection (`on_own_connection`), all released at the same moment;
+	returns what each returned or the error it raised, in order (None for one still running at `timeout`)."""
+	barrier = threading.Barrier(len(works))
+
+	def released(work):
+		barrier.wait(timeout=30)
+		return work()
+
+	started = [on_own_connection(lambda work=work: released(work), user=user) for work in works]
+	for thread, _result in started:
+		thread.join(timeout=timeout)
+	return [result[0] if result else None for _thread, result in started]
+
+
+def save_at_once(*saves, user: str = AGENT) -> tuple[list[str], list[str]]:
+	"""`at_once` for saves: the names they returned and the errors they raised."""
+	results = at_once(*saves, user=user, timeout=120)
+	errors = [repr(result) for result in results if isinstance(result, Exception)]
+	names = [
+		result["name"] if isinstance(result, dict) else result.name
+		for result in results
+		if result is not None and not isinstance(result, Exception)
+	]
 	return names, errors

@@ -22,6 +22,7 @@ from call_status_crm.tests.utils import (
 	make_call,
 	make_lead,
 	minutes_ago,
+	on_own_connection,
 	save_at_once,
 )
 
@@ -96,45 +97,28 @@ class TestLeadCallLogConcurrency(CallTestCase):
 			# transaction's locking read of its lead's calls covers when the two are adjacent by name
 			make_call(lead, "no_answer", call_time=minutes_ago(60))
 		frappe.db.commit()
-		site = frappe.local.site
 		first_inserted, second_done = threading.Event(), threading.Event()
-		results = {}
 
 		def first():
-			frappe.init(site=site)
-			frappe.connect()
-			try:
-				frappe.set_user(AGENT)
-				results["first"] = make_call(leads[0], "busy").name
-				first_inserted.set()
-				second_done.wait(timeout=30)
-			finally:
-				frappe.db.rollback()
-				frappe.destroy()
+			name = make_call(leads[0], "busy").name
+			first_inserted.set()
+			second_done.wait(timeout=30)
+			return name  # rolled back
 
 		def second():
-			frappe.init(site=site)
-			frappe.connect()
 			try:
-				frappe.set_user(AGENT)
 				first_inserted.wait(timeout=30)
 				frappe.db.sql("SET SESSION innodb_lock_wait_timeout = 3")
-				results["second"] = make_call(leads[1], "busy").name
-				frappe.db.commit()
-			except Exception as e:
-				results["error"] = repr(e)
-				frappe.db.rollback()
+				return make_call(leads[1], "busy").name
 			finally:
 				second_done.set()
-				frappe.destroy()
 
-		threads = [threading.Thread(target=first), threading.Thread(target=second)]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
+		started = [on_own_connection(first, user=AGENT, commit=False), on_own_connection(second, user=AGENT)]
+		for thread, _result in started:
 			thread.join(timeout=60)
+		results = {"first": started[0][1][0], "second": started[1][1][0]}
 		try:
-			self.assertNotIn("error", results)
+			self.assertFalse([r for r in results.values() if isinstance(r, Exception)], results)
 			self.assertTrue(first_inserted.is_set())
 			self.assertTrue(frappe.db.exists("Lead Call Log", results["second"]))
 			self.assertFalse(frappe.db.exists("Lead Call Log", results["first"]))  # rolled back
@@ -169,7 +153,7 @@ class TestLeadCallLogLockOrder(CallTestCase):
 		lead = make_lead("CSC Lock Order Lead").name
 		call = make_call(lead, "busy", call_time=minutes_ago(30)).name
 		frappe.db.commit()
-		site, inside, release, seen = frappe.local.site, threading.Event(), threading.Event(), []
+		inside, release = threading.Event(), threading.Event()
 		validate = LeadCallLog.validate
 
 		def paused_validate(doc):
@@ -179,24 +163,13 @@ class TestLeadCallLogLockOrder(CallTestCase):
 			return validate(doc)
 
 		def save():
-			frappe.init(site=site)
-			frappe.connect()
-			try:
-				frappe.set_user("Administrator")
-				doc = frappe.get_doc("Lead Call Log", call)
-				doc.note = "edited at the desk"
-				doc.save()
-				frappe.db.commit()
-			except Exception as e:
-				seen.append(repr(e))
-				frappe.db.rollback()
-			finally:
-				frappe.destroy()
+			doc = frappe.get_doc("Lead Call Log", call)
+			doc.note = "edited at the desk"
+			doc.save()
 
 		LeadCallLog.validate = paused_validate
-		thread = threading.Thread(target=save)
 		try:
-			thread.start()
+			thread, result = on_own_connection(save, user="Administrator")
 			self.assertTrue(inside.wait(timeout=30))
 			with self.assertRaises(Exception) as locked:  # the Lead's row lock is held by the desk save
 				frappe.db.sql("SELECT name FROM `tabLead` WHERE name = %s FOR UPDATE NOWAIT", lead)
@@ -206,7 +179,7 @@ class TestLeadCallLogLockOrder(CallTestCase):
 			release.set()
 			thread.join(timeout=60)
 			LeadCallLog.validate = validate
-			self.assertEqual(seen, [])
+			self.assertEqual(result, [None])
 			self.assertEqual(frappe.db.get_value("Lead Call Log", call, "note"), "edited at the desk")
 			frappe.delete_doc("Lead Call Log", call, force=True)
 			cleanup_leads([lead])
