@@ -5,9 +5,8 @@
 // for the run (restored after).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chromium } from "playwright-core";
 
-import { open_page, without_realtime_races, wait_dialog, field, pick_status } from "./lib.mjs";
+import { launch_browser, run_checks, wait_dialog, field, pick_status } from "./lib.mjs";
 
 const { BASE_URL, SITE, ARTIFACTS = "/tmp/csc-browser-artifacts", BENCH_PATH } = process.env;
 const SEED = JSON.parse(process.env.SEED);
@@ -75,11 +74,7 @@ print("ok")
 	);
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-	headless: true,
-	args: ["--no-sandbox", "--disable-gpu", "--no-first-run", `--host-resolver-rules=MAP ${SITE} 127.0.0.1`],
-});
+const browser = await launch_browser(SITE);
 
 const shown_lead = (page) =>
 	page.locator(".csc-queue-lead a").getAttribute("href").then((href) => decodeURIComponent(href.split("/").pop()));
@@ -91,13 +86,8 @@ async function wait_lead(page, lead) {
 	);
 }
 
-let passed = 0;
-let failed = 0;
-const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-let page = { errors: [], screenshot: async () => {} };
 const name = "call queue: open, dial, log Busy in place, Next gives the next lead; a refused call keeps the page usable";
-try {
-	page = await open_page(context, AGENT);
+const check = async (page) => {
 	await page.goto(`${BASE_URL}/app/call-queue`);
 	await wait_lead(page, FIRST);
 	// the dial is the operating system's (tel:): recorded here instead of leaving the browser
@@ -152,20 +142,12 @@ try {
 	await page.getByText("Nothing to call right now").waitFor();
 	await page.screenshot({ path: `${ARTIFACTS}/call-queue-empty.png` });
 	assert.deepEqual(page.expected, [], "the refusal was logged as expected");
-	await page.waitForTimeout(300);
-	assert.deepEqual(without_realtime_races(page), [], "console errors");
-	passed += 1;
-	console.log(`ok   ${name}`);
-} catch (error) {
-	failed += 1;
-	console.log(`FAIL ${name}\n     ${String(error.stack || error).split("\n").join("\n     ")}`);
-	if (page.errors.length) console.log(`     console: ${JSON.stringify(page.errors)}`);
-	if (page.failed_requests?.length) console.log(`     failed requests: ${JSON.stringify(page.failed_requests)}`);
-	await page.screenshot({ path: `${ARTIFACTS}/failed-call-queue.png` }).catch(() => {});
+};
+let failed = 1;
+try {
+	failed = await run_checks(browser, [{ name, user: AGENT, fn: check }], { label: "call queue", prefix: "call-queue-" });
 } finally {
-	await context.close();
 	await browser.close();
 	cleanup();
 }
-console.log(`browser (call queue): ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

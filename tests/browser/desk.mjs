@@ -3,11 +3,10 @@
 // Run by dev/browser-test, which starts the bench's web server on 127.0.0.1 and seeds users and leads.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chromium } from "playwright-core";
 
 import {
-	open_page,
-	without_realtime_races,
+	launch_browser,
+	run_checks,
 	open_form,
 	frappe_slug,
 	open_log_call,
@@ -26,19 +25,7 @@ const { BASE_URL, SITE, ARTIFACTS = "/tmp/csc-browser-artifacts", BENCH_PATH } =
 const SEED = JSON.parse(process.env.SEED);
 const { agent: AGENT, manager: MANAGER, leads: LEADS } = SEED;
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-	headless: true,
-	args: [
-		"--no-sandbox",
-		"--disable-gpu",
-		"--no-first-run",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
-	],
-});
+const browser = await launch_browser(SITE);
 
 const checks = [];
 const check = (name, user, fn) => checks.push({ name, user, fn });
@@ -336,39 +323,6 @@ check("(e) settings: Run now queues a run that fills the last run", MANAGER, asy
 
 stumble_checks(check);
 
-let passed = 0;
-let failed = 0;
-for (const { name, user, fn } of checks) {
-	// a laptop's screen
-	const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-	let page = { errors: [], screenshot: async () => {} };
-	try {
-		page = await open_page(context, user);
-		await fn(page);
-		await page.waitForTimeout(300);
-		assert.deepEqual(without_realtime_races(page), [], "console errors");
-		passed += 1;
-		console.log(`ok   ${name}`);
-	} catch (error) {
-		failed += 1;
-		console.log(
-			`FAIL ${name}\n     ${String(error.stack || error)
-				.split("\n")
-				.join("\n     ")}`
-		);
-		if (page.errors.length) console.log(`     console: ${JSON.stringify(page.errors)}`);
-		if (page.failed_requests?.length) {
-			console.log(`     failed requests: ${JSON.stringify(page.failed_requests)}`);
-		}
-		await page
-			.screenshot({
-				path: `${ARTIFACTS}/failed-${checks.findIndex((c) => c.name === name)}.png`,
-			})
-			.catch(() => {});
-	} finally {
-		await context.close();
-	}
-}
+const failed = await run_checks(browser, checks, { label: "" });
 await browser.close();
-console.log(`browser: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -2,29 +2,15 @@
 // shows both of the number's calls; a call's recording plays on the call form. Run by dev/browser-test
 // after desk.mjs (same server, seed in $INBOUND_SEED). Every check fails on a console error.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 
-import { open_page, without_realtime_races, open_form } from "./lib.mjs";
+import { launch_browser, open_form, run_checks } from "./lib.mjs";
 
 const { BASE_URL, SITE, ARTIFACTS = "/tmp/csc-browser-artifacts" } = process.env;
 const { agent: AGENT } = JSON.parse(process.env.SEED);
 const INBOUND = JSON.parse(process.env.INBOUND_SEED);
 const [FIRST, LATEST] = INBOUND.unknown_calls;
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-	headless: true,
-	args: [
-		"--no-sandbox",
-		"--disable-gpu",
-		"--no-first-run",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--autoplay-policy=no-user-gesture-required",
-		`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
-	],
-});
+const browser = await launch_browser(SITE, ["--autoplay-policy=no-user-gesture-required"]);
 
 const checks = [];
 const check = (name, user, fn) => checks.push({ name, user, fn });
@@ -91,30 +77,6 @@ check("(i2) the recording plays on the call form", AGENT, async (page) => {
 	await page.screenshot({ path: `${ARTIFACTS}/inbound-recording.png` });
 });
 
-let passed = 0;
-let failed = 0;
-for (const { name, user, fn } of checks) {
-	const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-	let page = { errors: [], screenshot: async () => {} };
-	try {
-		page = await open_page(context, user);
-		await fn(page);
-		await page.waitForTimeout(300);
-		assert.deepEqual(without_realtime_races(page), [], "console errors");
-		passed += 1;
-		console.log(`ok   ${name}`);
-	} catch (error) {
-		failed += 1;
-		console.log(`FAIL ${name}\n     ${String(error.stack || error).split("\n").join("\n     ")}`);
-		if (page.errors.length) console.log(`     console: ${JSON.stringify(page.errors)}`);
-		if (page.failed_requests?.length) {
-			console.log(`     failed requests: ${JSON.stringify(page.failed_requests)}`);
-		}
-		await page.screenshot({ path: `${ARTIFACTS}/failed-inbound-${checks.findIndex((c) => c.name === name)}.png` }).catch(() => {});
-	} finally {
-		await context.close();
-	}
-}
+const failed = await run_checks(browser, checks, { label: "inbound", prefix: "inbound-" });
 await browser.close();
-console.log(`browser (inbound): ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

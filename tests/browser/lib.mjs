@@ -1,9 +1,60 @@
-// Helpers of the desk checks (desk.mjs, stumbles.mjs): a logged-in page that collects console errors, forms,
-// lists and the Log Call dialog.
+// Helpers of the desk checks (desk.mjs, stumbles.mjs, inbound.mjs, call_queue.mjs): Chromium, the run of the
+// checks, a logged-in page that collects console errors, forms, lists and the Log Call dialog.
 import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
 
-const { BASE_URL } = process.env;
+const { BASE_URL, ARTIFACTS = "/tmp/csc-browser-artifacts" } = process.env;
 const { password: PASSWORD } = JSON.parse(process.env.SEED);
+
+// Debian's Chromium, headless, with the site's name resolved to this machine.
+export function launch_browser(site, extra_args = []) {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+		headless: true,
+		args: [
+			"--no-sandbox",
+			"--disable-gpu",
+			"--no-first-run",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			...extra_args,
+			`--host-resolver-rules=MAP ${site} 127.0.0.1`,
+		],
+	});
+}
+
+// Runs each check ({ name, user, fn }) on a fresh page logged in as its user, on a laptop's screen: a check
+// fails on what it throws or on a console error (a failed one leaves a screenshot, `failed-<prefix><n>.png`).
+// Prints a line per check and the counts; returns the number that failed.
+export async function run_checks(browser, checks, { label, prefix = "" }) {
+	let passed = 0;
+	let failed = 0;
+	for (const [index, { name, user, fn }] of checks.entries()) {
+		const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+		let page = { errors: [], screenshot: async () => {} };
+		try {
+			page = await open_page(context, user);
+			await fn(page);
+			await page.waitForTimeout(300);
+			assert.deepEqual(without_realtime_races(page), [], "console errors");
+			passed += 1;
+			console.log(`ok   ${name}`);
+		} catch (error) {
+			failed += 1;
+			console.log(`FAIL ${name}\n     ${String(error.stack || error).split("\n").join("\n     ")}`);
+			if (page.errors.length) console.log(`     console: ${JSON.stringify(page.errors)}`);
+			if (page.failed_requests?.length) {
+				console.log(`     failed requests: ${JSON.stringify(page.failed_requests)}`);
+			}
+			await page.screenshot({ path: `${ARTIFACTS}/failed-${prefix}${index}.png` }).catch(() => {});
+		} finally {
+			await context.close();
+		}
+	}
+	console.log(`browser${label ? ` (${label})` : ""}: ${passed} passed, ${failed} failed`);
+	return failed;
+}
 
 // A fresh, logged-in page whose console errors and page errors are collected. `expect_errors` lets one
 // step accept the console errors it causes on purpose (a refused request), by pattern, once each.
