@@ -15,7 +15,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-COUNTS = (
+# counted per group in SQL and summed into a row as they are
+GROUP_COUNTS = (
 	"leads",
 	"never_called",
 	"attempts_1",
@@ -23,6 +24,9 @@ COUNTS = (
 	"attempts_3_plus",
 	"exhausted",
 	"due",
+)
+COUNTS = (
+	*GROUP_COUNTS,
 	"blocked_dnc",
 	"blocked_hours",
 	"blocked_cap",
@@ -137,15 +141,7 @@ def fold(
 			(group.campaign or "", group.lead_status or ""), Row(group.campaign, group.lead_status)
 		)
 		counts = row.counts
-		for name in (
-			"leads",
-			"never_called",
-			"attempts_1",
-			"attempts_2",
-			"attempts_3_plus",
-			"exhausted",
-			"due",
-		):
+		for name in GROUP_COUNTS:
 			counts[name] += getattr(group, name)
 		dnc = hours = cap = 0
 		opens = None
