@@ -27,6 +27,8 @@ import time
 import frappe
 from frappe.utils import add_days, today
 
+from call_status_crm.rollup_reports import from_calls
+
 PREFIX = "BENCH-CALL-"
 LEAD_PREFIX = "BENCH-LEAD-"
 DAYS = 90
@@ -172,14 +174,6 @@ def where(filters: dict) -> str:
 		if filters.get(field):
 			clauses.append(f"{field} = {frappe.db.escape(filters[field])}")
 	return " AND ".join(clauses)
-
-
-def from_calls(run):
-	frappe.flags.call_reports_from_calls = True
-	try:
-		return run()
-	finally:
-		frappe.flags.call_reports_from_calls = False
 
 
 def cases() -> list[tuple]:

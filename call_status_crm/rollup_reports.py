@@ -22,6 +22,15 @@ def use_rollups(filters) -> bool:
 	return not frappe.flags.call_reports_from_calls and not filters.get("tag")
 
 
+def from_calls(run):
+	"""`run()` with every report, card and chart reading the calls (the tests and the benchmark compare)."""
+	frappe.flags.call_reports_from_calls = True
+	try:
+		return run()
+	finally:
+		frappe.flags.call_reports_from_calls = False
+
+
 def where_daily(filters, group_by: tuple = ()) -> tuple[str, str, dict]:
 	"""(grain, WHERE clause, values) over the daily roll-up for the shared filters."""
 	flush_before_reading()

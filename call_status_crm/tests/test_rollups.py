@@ -14,6 +14,7 @@ from call_status_crm.call_status_crm.report.campaign_call_performance import cam
 from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
 from call_status_crm.core.rollups import METRICS
 from call_status_crm.rollup_reports import calls_by_status as rollup_reports_calls_by_status
+from call_status_crm.rollup_reports import from_calls
 from call_status_crm.tests.report_cases import CAMPAIGN, CallReportsTestCase
 from call_status_crm.tests.utils import AGENT, AGENT_2, AGENT_3, make_call, make_employee, make_lead
 
@@ -29,15 +30,6 @@ REPORTS = {
 
 def at(day, hour: float) -> datetime.datetime:
 	return add_to_date(datetime.datetime.combine(day, datetime.time()), hours=hour)
-
-
-def from_calls(run):
-	"""`run()` with every report reading the calls."""
-	frappe.flags.call_reports_from_calls = True
-	try:
-		return run()
-	finally:
-		frappe.flags.call_reports_from_calls = False
 
 
 def stored_rows() -> tuple[list, list]:

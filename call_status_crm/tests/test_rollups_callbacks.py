@@ -15,9 +15,10 @@ from call_status_crm import dashboard, rollups, unknown_callers
 from call_status_crm.call_status_crm.report.missed_call_service_level import missed_call_service_level
 from call_status_crm.calls import set_all_callback_times
 from call_status_crm.core.rollups import DIMENSIONS, lock_key
+from call_status_crm.rollup_reports import from_calls
 from call_status_crm.tests.inbound_cases import new_number
 from call_status_crm.tests.report_cases import CAMPAIGN, CallReportsTestCase
-from call_status_crm.tests.test_rollups import REPORTS, from_calls, stored_rows
+from call_status_crm.tests.test_rollups import REPORTS, stored_rows
 from call_status_crm.tests.utils import (
 	AGENT,
 	AGENT_2,
