@@ -6,12 +6,12 @@ per ten calls) with INSERT … SELECT from MariaDB's sequence engine, a million 
 agents (the row number modulo 200), 20 campaigns (each lead in one, from a hash of the lead: every agent
 dials every campaign), 90 days (`--days`: 365 days and 20,000,000 calls work too), a realistic status mix
 from a hash of the row (called 30 %, busy 20 %, no answer 20 %, missed inbound 10 %, voicemail 5 %,
-follow up 5 %, qualified 5 %, disqualified 5 %). Prints the median of 5 interleaved runs per report and
-raw SQL.
+follow up 5 %, qualified 5 %, disqualified 5 %). Prints the median of 5 runs of each report from the
+roll-ups, then of 5 interleaved runs of it from the calls and of the raw SQL (`--calls-runs`).
 
 	benchmarks/run reports [--calls 1000000] [--days 90] [--reseed] [--rebuild] [--verify]
 	benchmarks/run reports --calls 20000000 --days 365 --reseed   # a year of a 200-agent floor
-	benchmarks/run reports --calls 20000000 --days 365 --runs 3 \
+	benchmarks/run reports --calls 20000000 --days 365 --runs 3 --calls-runs 1 \
 		--only "Call Status Summary,Agent Call Performance"          # the year's goal: <= 2 s each
 
 Each report runs twice, reading the roll-ups (DESIGN.md §11) and reading the calls
@@ -334,6 +334,13 @@ def main():
 	)
 	parser.add_argument("--verify", action="store_true", help="compare the roll-ups with the calls")
 	parser.add_argument(
+		"--calls-runs",
+		type=int,
+		default=None,
+		help="runs of each report from the calls and of its raw SQL (default --runs; 0: not timed). On 20M "
+		"calls a year's scan takes minutes a run",
+	)
+	parser.add_argument(
 		"--seed-only",
 		action="store_true",
 		help="seed the calls and leads only, no roll-up rebuild (for `run api` on a large site)",
@@ -343,6 +350,8 @@ def main():
 	frappe.connect()
 	frappe.set_user("Administrator")
 	DAYS, RUNS = args.days, args.runs
+	if args.calls_runs is None:
+		args.calls_runs = RUNS
 	seed(args.calls, args.reseed)
 	if args.seed_only:
 		return frappe.destroy()
@@ -357,7 +366,7 @@ def main():
 	pool_mb = frappe.db.sql("SELECT @@innodb_buffer_pool_size / 1048576")[0][0]
 	print(
 		f"{frappe.db.count('Lead Call Log')} calls in Lead Call Log; InnoDB buffer pool {pool_mb:.0f} MB; "
-		f"median of {RUNS} interleaved runs; goal: the report from the roll-ups <= 1 s and >= 5x faster "
+		f"median of {RUNS} runs ({args.calls_runs} from the calls and of the raw SQL); goal: the report from the roll-ups <= 1 s and >= 5x faster "
 		"than from the calls (a window over 90 days: <= 2 s)"
 	)
 	print(
@@ -368,23 +377,29 @@ def main():
 	for report, case, run_report, raw_sql, _get_list in cases():
 		if only and report not in only:
 			continue
-		rollup_s, calls_s, raw_s = timed(
-			run_report,
-			lambda run_report=run_report: from_calls(run_report),
-			lambda sql=raw_sql: [frappe.db.sql(part) for part in sql.split(";")],
-		)
+		(rollup_s,) = timed(run_report)
+		calls_s = raw_s = None
+		if args.calls_runs:
+			calls_s, raw_s = timed(
+				lambda run_report=run_report: from_calls(run_report),
+				lambda sql=raw_sql: [frappe.db.sql(part) for part in sql.split(";")],
+				runs=args.calls_runs,
+			)
 		# a window over 90 days (the year of 20M calls): <= 2 s; a 90- or 7-day window: <= 1 s and 5x
+		# (the speed-up judged only where the calls were timed)
 		met = (
 			rollup_s <= 2.0
 			if DAYS > 90 and not case.startswith("7 days")
-			else rollup_s <= 1.0 and rollup_s * 5 <= calls_s
+			else rollup_s <= 1.0 and (calls_s is None or rollup_s * 5 <= calls_s)
 		)
 		if not met:
 			missed_goal.append(f"{report}: {case}")
-		print(
-			f"{report:<27} {case:<24} {rollup_s:10.3f} {calls_s:8.3f} {calls_s / rollup_s:8.1f} {raw_s:10.3f}  "
-			f"{'met' if met else 'NOT met'}"
+		from_calls_figures = (
+			f"{calls_s:8.3f} {calls_s / rollup_s:8.1f} {raw_s:10.3f}"
+			if calls_s is not None
+			else f"{'-':>8} {'-':>8} {'-':>10}"
 		)
+		print(f"{report:<27} {case:<24} {rollup_s:10.3f} {from_calls_figures}  {'met' if met else 'NOT met'}")
 	print("goal not met:", "; ".join(missed_goal) if missed_goal else "none")
 	frappe.destroy()
 
