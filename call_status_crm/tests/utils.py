@@ -196,8 +196,12 @@ def on_own_connection(work, user: str | None = None, commit: bool = True) -> tup
 		try:
 			if user:
 				frappe.set_user(user)
-			result.append(work())
-			frappe.db.commit() if commit else frappe.db.rollback()
+			returned = work()
+			if commit:
+				frappe.db.commit()
+			else:
+				frappe.db.rollback()
+			result.append(returned)  # once committed: a failed commit is the outcome, not the value
 		except Exception as e:
 			result.append(e)
 			frappe.db.rollback()
@@ -218,7 +222,12 @@ def at_once(*works, user: str | None = None, timeout: int = 60) -> list:
 		barrier.wait(timeout=30)
 		return work()
 
-	started = [on_own_connection(lambda work=work: released(work), user=user) for work in works]
+	return joined([on_own_connection(lambda work=work: released(work), user=user) for work in works], timeout)
+
+
+def joined(started: list[tuple[threading.Thread, list]], timeout: int = 60) -> list:
+	"""Waits for threads of `on_own_connection`; what each returned or raised, in order (None for one still
+	running at `timeout`)."""
 	for thread, _result in started:
 		thread.join(timeout=timeout)
 	return [result[0] if result else None for _thread, result in started]

@@ -19,6 +19,7 @@ from call_status_crm.tests.utils import (
 	AGENT,
 	INTEGRATION,
 	cleanup_leads,
+	joined,
 	make_call,
 	make_lead,
 	minutes_ago,
@@ -114,9 +115,7 @@ class TestLeadCallLogConcurrency(CallTestCase):
 				second_done.set()
 
 		started = [on_own_connection(first, user=AGENT, commit=False), on_own_connection(second, user=AGENT)]
-		for thread, _result in started:
-			thread.join(timeout=60)
-		results = {"first": started[0][1][0], "second": started[1][1][0]}
+		results = dict(zip(("first", "second"), joined(started), strict=True))
 		try:
 			self.assertFalse([r for r in results.values() if isinstance(r, Exception)], results)
 			self.assertTrue(first_inserted.is_set())
